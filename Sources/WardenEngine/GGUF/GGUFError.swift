@@ -1,0 +1,76 @@
+/// An error found while reading, validating or writing a GGUF file.
+///
+/// GGUF files are untrusted input: every problem the reader finds becomes one of these, never a crash. The `code` is stable
+/// and meant for programs (equality compares the code only); `offset`, `subject` and the description are for people.
+/// Descriptions name the key or tensor and the byte offset, and never contain metadata *values* or tensor data.
+public struct GGUFError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The stable kind of problem.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The file could not be opened, measured or mapped, or written.
+        public static let io = Code("io")
+        /// The first four bytes are not `GGUF`.
+        public static let badMagic = Code("badMagic")
+        /// The version is not 2 or 3 (or the file is big-endian).
+        public static let unsupportedVersion = Code("unsupportedVersion")
+        /// The file ends before a declared structure does.
+        public static let truncated = Code("truncated")
+        /// A count, length, depth or size is above the reader's limits (see `GGUFLimits`).
+        public static let limitExceeded = Code("limitExceeded")
+        /// Sizes declared in the file overflow when combined.
+        public static let arithmeticOverflow = Code("arithmeticOverflow")
+        /// A metadata value has an unknown type tag or an invalid encoding.
+        public static let invalidValue = Code("invalidValue")
+        /// The same metadata key appears twice.
+        public static let duplicateKey = Code("duplicateKey")
+        /// `general.alignment` is not a power of two that fits in 32 bits.
+        public static let invalidAlignment = Code("invalidAlignment")
+        /// A tensor's name, dimensions or shape is invalid.
+        public static let invalidTensor = Code("invalidTensor")
+        /// The same tensor name appears twice.
+        public static let duplicateTensor = Code("duplicateTensor")
+        /// A tensor's element type is not one the engine supports.
+        public static let unsupportedTensorType = Code("unsupportedTensorType")
+        /// A tensor's data lies (partly) outside the data section, or is not aligned.
+        public static let tensorOutOfBounds = Code("tensorOutOfBounds")
+        /// A required metadata key is absent.
+        public static let missingKey = Code("missingKey")
+        /// A metadata key holds a value of another type than the one asked for.
+        public static let typeMismatch = Code("typeMismatch")
+        /// No tensor has the requested name.
+        public static let tensorNotFound = Code("tensorNotFound")
+    }
+
+    /// What went wrong, as a stable code.
+    public let code: Code
+    /// The byte offset in the file where the problem was found, when it has one.
+    public let offset: Int?
+    /// The metadata key or tensor name concerned, when there is one (shortened to 96 characters).
+    public let subject: String?
+    /// A human explanation; never contains metadata values or tensor data.
+    private let reason: String
+
+    init(_ code: Code, _ reason: String, offset: Int? = nil, subject: String? = nil) {
+        self.code = code
+        self.reason = reason
+        self.offset = offset
+        if let subject, subject.count > 96 {
+            self.subject = String(subject.prefix(96)) + "…"
+        } else {
+            self.subject = subject
+        }
+    }
+
+    public var description: String {
+        var text = "GGUF \(code): \(reason)"
+        if let subject { text += " [\(subject)]" }
+        if let offset { text += " at byte offset \(offset)" }
+        return text
+    }
+
+    public static func == (lhs: GGUFError, rhs: GGUFError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

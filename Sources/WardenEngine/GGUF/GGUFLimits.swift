@@ -1,0 +1,22 @@
+/// Caps the reader applies on top of "it must fit in the file", so that a hostile file cannot make it allocate or loop
+/// far beyond what a real model needs. The defaults are generous for every model the engine supports (a 262k-token
+/// vocabulary, a 10 kB chat template, a few thousand tensors).
+public struct GGUFLimits: Sendable, Equatable {
+    /// Most metadata key/value pairs.
+    public var maxMetadataCount: Int = 1 << 16
+    /// Most tensors.
+    public var maxTensorCount: Int = 1 << 16
+    /// Longest string (key, value or array element), in bytes.
+    public var maxStringByteCount: Int = 1 << 24
+    /// Most elements in one array.
+    public var maxArrayCount: Int = 1 << 24
+    /// Deepest nesting of arrays inside arrays (1 = arrays of scalars or strings only).
+    public var maxArrayNestingDepth: Int = 3
+    /// Most elements in all metadata arrays together, bounding the memory metadata can take.
+    public var maxTotalArrayElements: Int = 1 << 26
+
+    /// The default limits.
+    public static let `default` = GGUFLimits()
+
+    public init() {}
+}
