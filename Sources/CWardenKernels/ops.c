@@ -1,0 +1,87 @@
+// Element-wise model operations: RMS normalisation, rotary embeddings, gated activations.
+#include "wk_internal.h"
+#include <math.h>
+
+void wk_rms_norm_to(const float *x, float *out, const float *weight, int64_t rows, int64_t dim, float eps) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *xr = x + r * dim;
+        float *o = out + r * dim;
+        __m256 acc = _mm256_setzero_ps();
+        int64_t i = 0;
+        for (; i + 8 <= dim; i += 8) {
+            __m256 v = _mm256_loadu_ps(xr + i);
+            acc = _mm256_fmadd_ps(v, v, acc);
+        }
+        double sum = wk_hsum(acc);
+        for (; i < dim; i++) sum += (double)xr[i] * xr[i];
+        const float scale = (float)(1.0 / sqrt(sum / (double)dim + (double)eps));
+        for (i = 0; i < dim; i++) o[i] = xr[i] * scale * weight[i];
+    }
+}
+
+void wk_rms_norm(float *x, const float *weight, int64_t rows, int64_t dim, float eps) {
+    wk_rms_norm_to(x, x, weight, rows, dim, eps);
+}
+
+void wk_rope(float *x, int64_t tokens, int64_t row_stride, int heads, int head_dim, int rope_dim, int neox,
+             const int32_t *positions, const float *inv_freq) {
+    const int pairs = rope_dim / 2;
+    float cs[1024], sn[1024];
+    for (int64_t t = 0; t < tokens; t++) {
+        const float pos = (float)positions[t];
+        for (int i = 0; i < pairs && i < 1024; i++) {
+            const float theta = pos * inv_freq[i];
+            cs[i] = cosf(theta);
+            sn[i] = sinf(theta);
+        }
+        for (int h = 0; h < heads; h++) {
+            float *v = x + t * row_stride + (int64_t)h * head_dim;
+            for (int i = 0; i < pairs && i < 1024; i++) {
+                const int a = neox ? i : 2 * i;
+                const int b = neox ? i + pairs : 2 * i + 1;
+                const float x0 = v[a], x1 = v[b];
+                v[a] = x0 * cs[i] - x1 * sn[i];
+                v[b] = x0 * sn[i] + x1 * cs[i];
+            }
+        }
+    }
+}
+
+typedef struct {
+    int act;
+    const float *gate, *up;
+    float *out;
+    int64_t n, gate_stride, up_stride, out_stride;
+} wk_glu_job;
+
+static void glu_task(void *raw, int64_t t, int thread) {
+    (void)thread;
+    const wk_glu_job *job = raw;
+    const float *g = job->gate + t * job->gate_stride, *u = job->up + t * job->up_stride;
+    float *o = job->out + t * job->out_stride;
+    if (job->act == 0) {
+        for (int64_t i = 0; i < job->n; i++) o[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+    } else {
+        // As llama.cpp's CPU backend does, GELU is evaluated at the fp16-rounded input and rounded to fp16 (it reads
+        // a table); matching that keeps greedy decoding on the same tokens as llama.cpp.
+        const float c = 0.7978845608028654f;  // sqrt(2 / pi)
+        for (int64_t i = 0; i < job->n; i++) {
+            const float x = g[i];
+            if (x <= -10.0f) {
+                o[i] = 0.0f;
+            } else if (x >= 10.0f) {
+                o[i] = x * u[i];
+            } else {
+                const float v = wk_f16(_cvtss_sh(x, 0));
+                const float gelu = 0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v)));
+                o[i] = wk_f16(_cvtss_sh(gelu, 0)) * u[i];
+            }
+        }
+    }
+}
+
+void wk_glu(wk_pool *pool, int act, const float *gate, const float *up, float *out, int64_t tokens, int64_t n,
+            int64_t gate_stride, int64_t up_stride, int64_t out_stride) {
+    wk_glu_job job = {act, gate, up, out, n, gate_stride, up_stride, out_stride};
+    wk_pool_run(pool, glu_task, &job, tokens, tokens >= 4);
+}

@@ -1,0 +1,176 @@
+// A worker pool whose idle threads sleep on a futex after a short spin, and whose tasks are claimed dynamically.
+//
+// Why this shape: a thread that another process has pushed off its core must not hold everyone up. Tasks are claimed
+// one at a time from a shared counter, so a worker that is not running simply claims nothing and the caller does the
+// work; only a task already claimed is waited for. When such waits get long (a core is busy elsewhere), the pool
+// runs the next jobs on the caller alone for a while and then tries the workers again.
+#define _GNU_SOURCE
+#include "CWardenKernels.h"
+#include <immintrin.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WK_MAX_THREADS 256
+#define WK_CLAIM_LOCKED 0xFFFFFFFFu
+#define WK_SPIN_NS 200000         // idle workers spin this long before sleeping
+#define WK_STRAGGLER_NS 1000000   // a wait this long for a claimed task means a core is busy elsewhere
+#define WK_SOLO_JOBS 256          // jobs then run on the caller alone before the workers are tried again
+
+struct wk_pool {
+    int threads;
+    pthread_t workers[WK_MAX_THREADS];
+    // (job generation << 32) | next task index; the index reads WK_CLAIM_LOCKED while a job is being published.
+    _Atomic uint64_t claim;
+    _Atomic(wk_task_fn) fn;
+    _Atomic(void *) context;
+    _Atomic int64_t count;
+    _Atomic int64_t done;
+    _Atomic uint32_t wake_seq;
+    _Atomic int sleepers;
+    _Atomic int stop;
+    uint32_t generation;
+    int solo_jobs_left;
+};
+
+typedef struct {
+    wk_pool *pool;
+    int index;
+} wk_worker_arg;
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t expected) {
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_wake_all(_Atomic uint32_t *addr) {
+    syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE_PRIVATE, WK_MAX_THREADS, NULL, NULL, 0);
+}
+
+/// Claims and runs tasks of the job current in `claim` until none is left or the job changes.
+static void run_claims(wk_pool *pool, int thread) {
+    for (;;) {
+        uint64_t v = atomic_load_explicit(&pool->claim, memory_order_acquire);
+        uint32_t index = (uint32_t)v;
+        if (index == WK_CLAIM_LOCKED) return;
+        wk_task_fn fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
+        void *context = atomic_load_explicit(&pool->context, memory_order_relaxed);
+        int64_t count = atomic_load_explicit(&pool->count, memory_order_relaxed);
+        if ((int64_t)index >= count) return;
+        // The CAS succeeds only if the job did not change since `v` was read, so fn/context/count belong to it.
+        if (!atomic_compare_exchange_weak_explicit(&pool->claim, &v, v + 1, memory_order_acq_rel,
+                                                   memory_order_relaxed)) {
+            continue;
+        }
+        fn(context, (int64_t)index, thread);
+        atomic_fetch_add_explicit(&pool->done, 1, memory_order_release);
+    }
+}
+
+static int has_work(wk_pool *pool) {
+    uint64_t v = atomic_load_explicit(&pool->claim, memory_order_acquire);
+    uint32_t index = (uint32_t)v;
+    return index != WK_CLAIM_LOCKED && (int64_t)index < atomic_load_explicit(&pool->count, memory_order_relaxed);
+}
+
+static void *worker_main(void *raw) {
+    wk_worker_arg arg = *(wk_worker_arg *)raw;
+    free(raw);
+    wk_pool *pool = arg.pool;
+    while (!atomic_load(&pool->stop)) {
+        run_claims(pool, arg.index);
+        // Spin a little: in a forward pass the next job usually follows within microseconds.
+        uint64_t start = now_ns();
+        int found = 0;
+        while (now_ns() - start < WK_SPIN_NS) {
+            for (int i = 0; i < 64; i++) _mm_pause();
+            if (has_work(pool) || atomic_load(&pool->stop)) {
+                found = 1;
+                break;
+            }
+        }
+        if (found) continue;
+        uint32_t seq = atomic_load(&pool->wake_seq);
+        atomic_fetch_add(&pool->sleepers, 1);
+        if (!has_work(pool) && !atomic_load(&pool->stop)) futex_wait(&pool->wake_seq, seq);
+        atomic_fetch_sub(&pool->sleepers, 1);
+    }
+    return NULL;
+}
+
+wk_pool *wk_pool_create(int threads) {
+    if (threads < 1) threads = 1;
+    if (threads > WK_MAX_THREADS) threads = WK_MAX_THREADS;
+    wk_pool *pool = calloc(1, sizeof(wk_pool));
+    if (!pool) return NULL;
+    pool->threads = threads;
+    atomic_store(&pool->claim, (uint64_t)WK_CLAIM_LOCKED);
+    for (int i = 1; i < threads; i++) {
+        wk_worker_arg *arg = malloc(sizeof(wk_worker_arg));
+        if (!arg) {
+            pool->threads = i;
+            break;
+        }
+        arg->pool = pool;
+        arg->index = i;
+        if (pthread_create(&pool->workers[i], NULL, worker_main, arg) != 0) {
+            free(arg);
+            pool->threads = i;
+            break;
+        }
+    }
+    return pool;
+}
+
+void wk_pool_destroy(wk_pool *pool) {
+    if (!pool) return;
+    atomic_store(&pool->stop, 1);
+    atomic_fetch_add(&pool->wake_seq, 1);
+    futex_wake_all(&pool->wake_seq);
+    for (int i = 1; i < pool->threads; i++) pthread_join(pool->workers[i], NULL);
+    free(pool);
+}
+
+int wk_pool_threads(const wk_pool *pool) { return pool ? pool->threads : 1; }
+
+void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int parallel) {
+    if (count <= 0) return;
+    if (!pool || pool->threads == 1 || !parallel || count == 1 || pool->solo_jobs_left > 0) {
+        if (pool && pool->solo_jobs_left > 0 && parallel) pool->solo_jobs_left--;
+        for (int64_t t = 0; t < count; t++) fn(context, t, 0);
+        return;
+    }
+    uint32_t gen = ++pool->generation;
+    atomic_store(&pool->claim, ((uint64_t)gen << 32) | WK_CLAIM_LOCKED);
+    atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&pool->context, context, memory_order_relaxed);
+    atomic_store_explicit(&pool->count, count, memory_order_relaxed);
+    atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
+    atomic_store(&pool->claim, (uint64_t)gen << 32);  // seq_cst: publishes the job before the sleepers check
+    if (atomic_load(&pool->sleepers) > 0) {
+        atomic_fetch_add(&pool->wake_seq, 1);
+        futex_wake_all(&pool->wake_seq);
+    }
+    run_claims(pool, 0);
+    // Every task is claimed; wait for the ones workers are still running.
+    if (atomic_load_explicit(&pool->done, memory_order_acquire) < count) {
+        uint64_t start = now_ns();
+        uint64_t spins = 0;
+        while (atomic_load_explicit(&pool->done, memory_order_acquire) < count) {
+            _mm_pause();
+            if (++spins % 1024 == 0 && now_ns() - start > 50000) sched_yield();
+        }
+        if (now_ns() - start > WK_STRAGGLER_NS) pool->solo_jobs_left = WK_SOLO_JOBS;
+    }
+    atomic_store(&pool->claim, ((uint64_t)gen << 32) | WK_CLAIM_LOCKED);
+}

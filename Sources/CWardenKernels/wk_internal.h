@@ -1,0 +1,77 @@
+// Block layouts of the GGUF quantized types (as ggml defines them) and helpers shared by the kernel files.
+#pragma once
+
+#include "CWardenKernels.h"
+#include <immintrin.h>
+#include <string.h>
+
+#define WK_QK 32
+#define WK_QK_K 256
+
+typedef struct { uint16_t d; int8_t qs[32]; } wk_block_q8_0;                           // 34 bytes
+typedef struct { uint16_t d; uint8_t qs[16]; } wk_block_q4_0;                          // 18 bytes
+typedef struct { uint16_t d; uint16_t m; uint8_t qs[16]; } wk_block_q4_1;              // 20 bytes
+typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; } wk_block_q5_0;           // 22 bytes
+typedef struct { uint16_t d; uint16_t m; uint8_t qh[4]; uint8_t qs[16]; } wk_block_q5_1; // 24 bytes
+typedef struct { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qs[128]; } wk_block_q4_k;  // 144 bytes
+typedef struct { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } wk_block_q5_k; // 176
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } wk_block_q6_k; // 210 bytes
+
+static inline float wk_f16(uint16_t h) { return _cvtsh_ss(h); }
+static inline float wk_bf16(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/// The 6-bit scale and min of sub-block `j` (0..7) of a Q4_K/Q5_K super-block's packed 12 scale bytes.
+static inline void wk_k_scale_min(int j, const uint8_t *q, int *scale, int *min) {
+    if (j < 4) {
+        *scale = q[j] & 63;
+        *min = q[j + 4] & 63;
+    } else {
+        *scale = (q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4);
+        *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
+/// Horizontal sum of 8 floats.
+static inline float wk_hsum(__m256 v) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
+    return _mm_cvtss_f32(lo);
+}
+
+/// 16 packed bytes -> 32 bytes: low nibbles as values 0..15, then high nibbles as values 16..31.
+static inline __m256i wk_unpack_nibbles(const uint8_t *p) {
+    __m128i t = _mm_loadu_si128((const __m128i *)p);
+    __m256i both = _mm256_insertf128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+/// 32 bits -> 32 bytes, byte j = 0xFF when bit j is set, else 0.
+static inline __m256i wk_bits_to_bytes(const uint8_t *p) {
+    uint32_t bits;
+    memcpy(&bits, p, 4);
+    const __m256i spread = _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0);
+    __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
+    const __m256i select = _mm256_set1_epi64x(0x8040201008040201LL);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, select), select);
+}
+
+/// Sum over 32 lanes of signed x * signed y, as 8 float partial sums.
+static inline __m256 wk_dot_i8(__m256i x, __m256i y) {
+    __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+
+/// Sum over 32 lanes of unsigned x * signed y, as 8 float partial sums.
+static inline __m256 wk_dot_u8(__m256i x, __m256i y) {
+    __m256i pairs = _mm256_maddubs_epi16(x, y);
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+}
+
+static inline __m256i wk_load32(const int8_t *p) { return _mm256_loadu_si256((const __m256i *)p); }

@@ -1,0 +1,75 @@
+/// The operations a forward pass needs, so that model code never depends on where or how they run.
+///
+/// The CPU backend runs them with the AVX2 kernels on a worker pool. A GPU backend implements the same protocol; its
+/// buffers are host pointers here, so it would keep device mirrors of the weights and move activations per call
+/// (issue 7 plans buffer handles for a device-resident path). Calls come from one thread at a time (the engine's
+/// compute thread), so implementations need no locking of their own.
+public protocol ComputeBackend: AnyObject, Sendable {
+    /// A short human-readable name, e.g. `cpu-avx2 (2 threads)`.
+    var name: String { get }
+
+    /// `output[t][r] = dot(weight row r, input[t]) + bias[r]` for `tokens` rows of activations.
+    func matmul(
+        _ weight: WeightMatrix, input: UnsafePointer<Float>, inputStride: Int, tokens: Int,
+        output: UnsafeMutablePointer<Float>, outputStride: Int, bias: UnsafePointer<Float>?)
+
+    /// Writes row `row` of `table` (an embedding) as floats, times `scale`.
+    func embeddingRow(_ table: WeightMatrix, row: Int, scale: Float, into output: UnsafeMutablePointer<Float>)
+
+    /// RMS normalisation of `rows` rows of `dimension` values, from `input` into `output` (which may be the same).
+    func rmsNorm(
+        _ input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, rows: Int,
+        dimension: Int, epsilon: Float)
+
+    /// Rotary embedding in place; see `RopeParameters`.
+    func rope(
+        _ values: UnsafeMutablePointer<Float>, tokens: Int, rowStride: Int, heads: Int, positions: UnsafePointer<Int32>,
+        parameters: RopeParameters)
+
+    /// `output = activation(gate) * up`, element-wise over `tokens` rows of `count` values.
+    func gatedActivation(
+        _ activation: GatedActivation, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, tokens: Int, count: Int, rowStride: Int)
+
+    /// Causal grouped-query attention of `queries` (one row per token) over the key/value rows each token sees.
+    func attention(
+        queries: UnsafePointer<Float>, rows: [AttentionRow], shape: AttentionShape,
+        output: UnsafeMutablePointer<Float>)
+}
+
+/// The activation applied to the gate half of a gated feed-forward layer.
+public enum GatedActivation: Sendable {
+    /// SwiGLU (llama, qwen2).
+    case silu
+    /// GeGLU with the tanh approximation (gemma).
+    case gelu
+}
+
+/// How to rotate one layer's queries or keys.
+public struct RopeParameters: Sendable {
+    public var headDimension: Int
+    public var ropeDimension: Int
+    public var neox: Bool
+    /// Angle per position of each rotated pair (`ropeDimension / 2` values).
+    public var inverseFrequencies: [Float]
+}
+
+/// One query token's view of a sequence's key/value cache (fp16) for one layer: rows `first ..< first + count`.
+public struct AttentionRow: @unchecked Sendable {
+    public var keys: UnsafePointer<UInt16>
+    public var values: UnsafePointer<UInt16>
+    public var first: Int
+    public var count: Int
+}
+
+/// The head layout and scaling of one attention call.
+public struct AttentionShape: Sendable {
+    public var heads: Int
+    public var kvHeads: Int
+    public var headDimension: Int
+    /// Floats from one cached position to the next (`kvHeads * headDimension`).
+    public var kvStride: Int
+    public var scale: Float
+    /// Attention logit soft-capping, 0 for none.
+    public var softcap: Float
+}

@@ -1,0 +1,34 @@
+/// xoshiro256** seeded through SplitMix64: fast, and the same seed gives the same stream on every platform.
+public struct SamplingRandomGenerator: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((state.1 &* 5) <<< 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = state.3 <<< 45
+        return result
+    }
+
+    /// A uniform float in [0, 1).
+    mutating func nextUnitFloat() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+infix operator <<< : BitwiseShiftPrecedence
+private func <<< (value: UInt64, amount: UInt64) -> UInt64 { (value << amount) | (value >> (64 - amount)) }
