@@ -37,7 +37,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -129,7 +128,8 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
-        .testTarget(name: "WardenPolicyTests", dependencies: ["WardenPolicy"], swiftSettings: sharedSwiftSettings),
+        .testTarget(
+            name: "WardenPolicyTests", dependencies: ["WardenPolicy"], exclude: ["Fixtures"], swiftSettings: sharedSwiftSettings),
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit"], swiftSettings: sharedSwiftSettings),
         .testTarget(name: "WardenSealTests", dependencies: ["WardenSeal"], swiftSettings: sharedSwiftSettings),
         .testTarget(

@@ -1,0 +1,15 @@
+import HTTPTypes
+import Hummingbird
+
+/// `GET /metrics`: Prometheus text exposition. Behind mutual TLS and the policy like every route.
+struct MetricsController {
+    let metrics: GatewayMetrics
+
+    func register(with router: Router<WardenRequestContext>) {
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Runs the real `curl` against a test server: a real TLS client, and the same command the README documents.
+public struct Curl: Sendable {
+    public struct Result: Sendable {
+        /// curl's exit code: 0 when an HTTP response arrived.
+        public var exitCode: Int32
+        /// HTTP status, 0 when no response arrived (for example a refused handshake).
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+        public var stderr: String
+
+        /// The header value, case-insensitively.
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    public var caPath: String
+    public var certificatePath: String?
+    public var keyPath: String?
+
+    public init(caPath: String, certificatePath: String? = nil, keyPath: String? = nil) {
+        self.caPath = caPath
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+
+    /// Performs one request; `body` is sent as is (binary-safe) from a temporary file.
+    public func request(
+        _ url: String, method: String = "GET", body: [UInt8]? = nil, headers: [String] = [],
+        extraArguments: [String] = [], timeoutSeconds: Int = 20
+    ) throws -> Result {
+        let directory = TemporaryDirectory(prefix: "curl")
+        var arguments = ["-sS", "--max-time", String(timeoutSeconds), "--cacert", caPath, "-X", method,
+                         "-o", directory.file("body"), "-D", directory.file("headers"), "-w", "%{http_code}"]
+        if let certificatePath, let keyPath { arguments += ["--cert", certificatePath, "--key", keyPath] }
+        for header in headers { arguments += ["-H", header] }
+        if let body {
+            try Data(body).write(to: URL(fileURLWithPath: directory.file("request")))
+            arguments += ["--data-binary", "@" + directory.file("request"), "-H", "Content-Type: application/json"]
+        }
+        arguments += extraArguments + [url]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let statusText = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let responseBody = (try? String(contentsOfFile: directory.file("body"), encoding: .utf8)) ?? ""
+        var parsedHeaders: [String: String] = [:]
+        if let headerText = try? String(contentsOfFile: directory.file("headers"), encoding: .utf8) {
+            for line in headerText.split(whereSeparator: \.isNewline) {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let name = line[..<colon].lowercased()
+                parsedHeaders[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return Result(
+            exitCode: process.terminationStatus, status: Int(statusText) ?? 0, headers: parsedHeaders,
+            body: responseBody, stderr: stderr)
+    }
+}
