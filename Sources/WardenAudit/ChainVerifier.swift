@@ -1,0 +1,224 @@
+import Crypto
+
+/// The streaming core of verification, shared by the database and export verifiers.
+///
+/// Feed it checkpoints (before or as the records reach their tree size) and records in order;
+/// it keeps O(log n) Merkle state plus the checkpoints not yet reached, so memory stays flat in
+/// the size of the log. It stops at the first problem.
+struct ChainVerifier {
+    /// Where a stored record hash came from, for telling an edit from a move; nil for exports.
+    typealias Locator = (_ hash: [UInt8]) -> UInt64?
+
+    let publicKey: AuditPublicKey
+    private(set) var report: VerificationReport
+    private var range: CompactRange
+    private var lastHash: [UInt8]
+    private var lastTimestamp: Int64 = .min
+    private var nextSeq: UInt64
+    /// Checkpoints waiting for the tree to reach their size, by size.
+    private var pending: [UInt64: (checkpoint: AuditCheckpoint, fromWitness: Bool)] = [:]
+    /// Size of the newest checkpoint whose root matched (records up to it are authenticated).
+    private var verifiedSize: UInt64
+    private var scratch = [UInt8]()
+    private let logIDBytes: [UInt8]
+    /// Tree size before the first record (0, or the archived/exported prefix).
+    private let baseSize: UInt64
+    private var leafBuffer = [UInt8](repeating: 0, count: 33)
+    var locator: Locator?
+
+    init(logID: String, publicKey: AuditPublicKey, baseSeq: UInt64, basePrevHash: [UInt8], baseRange: CompactRange) {
+        self.publicKey = publicKey
+        report = VerificationReport(logID: logID)
+        range = baseRange
+        lastHash = basePrevHash
+        nextSeq = baseSeq + 1
+        verifiedSize = baseSeq
+        logIDBytes = Array(logID.utf8)
+        baseSize = baseRange.size
+        report.treeSize = baseRange.size
+        report.root = baseRange.root()
+    }
+
+    /// A root mismatch waits until the record after the checkpoint was read: an insertion or
+    /// deletion just before it shows up there and names the exact seq, which is more useful.
+    private var deferred: VerificationProblem?
+    private var deferredUntilSeq: UInt64 = 0
+
+    var failed: Bool { report.problem != nil }
+
+    mutating func appendNote(_ note: String) { report.notes.append(note) }
+    var treeSize: UInt64 { range.size }
+
+    mutating func fail(_ kind: VerificationProblem.Kind, _ seq: UInt64?, _ message: String) {
+        if report.problem == nil { report.problem = VerificationProblem(kind: kind, seq: seq, message: message) }
+        deferred = nil
+    }
+
+    private mutating func commitDeferred() {
+        if let deferred, report.problem == nil { report.problem = deferred }
+        deferred = nil
+    }
+
+    // MARK: Checkpoints
+
+    /// Checks a checkpoint's log id, key and signature, and queues it for the root check.
+    mutating func add(checkpoint c: AuditCheckpoint, fromWitness: Bool) {
+        guard !failed else { return }
+        let source = fromWitness ? "witness checkpoint" : "checkpoint"
+        guard c.logID == report.logID else {
+            return fail(.wrongLog, nil, "\(source) of tree size \(c.treeSize) belongs to log '\(c.logID)', not '\(report.logID)'")
+        }
+        guard c.keyID == publicKey.keyID else {
+            return fail(.wrongKey, c.treeSize,
+                        "\(source) of tree size \(c.treeSize) was signed by key \(c.keyID), but the public key given is \(publicKey.keyID) (wrong public key, or a forged checkpoint)")
+        }
+        guard publicKey.isValidSignature(of: c) else {
+            return fail(.forgedCheckpoint, c.treeSize, "\(source) of tree size \(c.treeSize) has an invalid signature")
+        }
+        if let existing = pending[c.treeSize] {
+            guard existing.checkpoint.rootHash == c.rootHash else {
+                return fail(.forgedCheckpoint, c.treeSize, "two validly signed checkpoints of tree size \(c.treeSize) have different roots (fork)")
+            }
+            if fromWitness { pending[c.treeSize] = (existing.checkpoint, true) }
+            return
+        }
+        if c.treeSize < range.size {
+            if c.treeSize < baseSize {
+                report.notes.append("checkpoint of tree size \(c.treeSize) precedes the records read; only its signature was checked")
+                return
+            }
+            return fail(.malformed, c.treeSize, "checkpoint of tree size \(c.treeSize) appears after its records")
+        }
+        pending[c.treeSize] = (c, fromWitness)
+        if c.treeSize == range.size { checkRoot(at: c.treeSize) }
+    }
+
+    private mutating func checkRoot(at size: UInt64) {
+        guard let (c, fromWitness) = pending.removeValue(forKey: size) else { return }
+        let root = range.root()
+        guard root == c.rootHash else {
+            guard deferred == nil else { return }
+            let first = verifiedSize + 1
+            let source = fromWitness ? "witness checkpoint" : "checkpoint"
+            deferred = VerificationProblem(kind: .rewritten, seq: first,
+                        message: "records \(first)...\(size) do not match the signed \(source) of tree size \(size): the history after seq \(verifiedSize) was rewritten")
+            deferredUntilSeq = size + 1
+            return
+        }
+        verifiedSize = size
+        report.checkpointCount += 1
+        if fromWitness { report.witnessCheckpointCount += 1 }
+        if size >= (report.signedTreeSize ?? 0) {
+            report.signedTreeSize = size
+            report.signedRoot = root
+        }
+    }
+
+    // MARK: Records
+
+    /// Checks one record. `type`, `actor` and `fields` are the raw stored bytes.
+    mutating func consume(
+        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
+        fields: some Collection<UInt8>, prevHash: some Collection<UInt8>, hash storedHash: some Collection<UInt8>
+    ) {
+        guard !failed else { return }
+        if deferred != nil, seq > deferredUntilSeq { return commitDeferred() }
+        if seq != nextSeq {
+            if seq < nextSeq {
+                return fail(.inserted, seq, "record \(seq) appears again after record \(nextSeq - 1) (inserted or duplicated)")
+            }
+            let missing = seq - 1 == nextSeq ? "record \(nextSeq) is missing" : "records \(nextSeq)...\(seq - 1) are missing"
+            return fail(.deleted, nextSeq, "\(missing) (deleted)")
+        }
+        var hashBytes = scratch
+        recordBytes(seq: seq, timestamp: timestamp, type: type, actor: actor, fields: fields, prevHash: prevHash, into: &hashBytes)
+        let computed = Array(SHA256.hash(data: hashBytes))
+        scratch = hashBytes
+        let stored = Array(storedHash)
+        guard stored.count == 32, computed == stored else {
+            return classifyMismatch(seq: seq, timestamp: timestamp, type: type, actor: actor, fields: fields, prevHash: Array(prevHash), stored: stored)
+        }
+        guard prevHash.elementsEqual(lastHash) else {
+            let replaced = seq - 1
+            return fail(.modified, replaced,
+                        "record \(replaced) does not match the hash that record \(seq) links to (record \(replaced) was replaced)")
+        }
+        guard timestamp >= lastTimestamp else {
+            return fail(.reordered, seq, "record \(seq) is timestamped before record \(seq - 1)")
+        }
+        lastTimestamp = timestamp
+        lastHash = computed
+        nextSeq = seq + 1
+        leafBuffer.withUnsafeMutableBufferPointer { buffer in
+            for (i, b) in computed.enumerated() { buffer[i + 1] = b }
+        }
+        range.append(leafHash: Array(SHA256.hash(data: leafBuffer)))
+        if report.firstSeq == nil { report.firstSeq = seq }
+        report.lastSeq = seq
+        report.recordCount += 1
+        if pending[range.size] != nil { checkRoot(at: range.size) }
+    }
+
+    /// Tells an edited record from one moved by an insertion, deletion or swap, by finding where
+    /// the record's predecessor (its stored prev hash) now is and re-hashing it with that position.
+    private mutating func classifyMismatch(
+        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
+        fields: some Collection<UInt8>, prevHash: [UInt8], stored: [UInt8]
+    ) {
+        var candidates = [UInt64]()
+        if let locator, let predecessor = locator(prevHash) { candidates.append(predecessor + 1) }
+        if prevHash == AuditRecord.genesisPrevHash { candidates.append(1) }
+        candidates.append(contentsOf: [seq - 1, seq + 1])
+        for original in candidates where original != seq && original >= 1 {
+            var bytes = [UInt8]()
+            recordBytes(seq: original, timestamp: timestamp, type: type, actor: actor, fields: fields, prevHash: prevHash, into: &bytes)
+            guard Array(SHA256.hash(data: bytes)) == stored else { continue }
+            if original == seq - 1 {
+                return fail(.inserted, seq - 1,
+                            "record \(seq - 1) was inserted: the record now at seq \(seq) was originally seq \(seq - 1)")
+            }
+            if original == seq + 1 && locator?(prevHash) == nil {
+                return fail(.deleted, seq,
+                            "record \(seq) was deleted and the records after it renumbered: the record now at seq \(seq) was originally seq \(seq + 1)")
+            }
+            return fail(.reordered, seq, "record at seq \(seq) was originally seq \(original) (records moved or swapped)")
+        }
+        fail(.modified, seq, "record \(seq) was modified: its content does not match its hash")
+    }
+
+    private func recordBytes(
+        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
+        fields: some Collection<UInt8>, prevHash: some Collection<UInt8>, into out: inout [UInt8]
+    ) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: CanonicalEncoding.recordDomain)
+        CanonicalEncoding.appendUInt32(UInt32(logIDBytes.count), to: &out)
+        out.append(contentsOf: logIDBytes)
+        CanonicalEncoding.appendUInt64(seq, to: &out)
+        CanonicalEncoding.appendUInt64(UInt64(bitPattern: timestamp), to: &out)
+        CanonicalEncoding.appendUInt32(UInt32(type.count), to: &out)
+        out.append(contentsOf: type)
+        CanonicalEncoding.appendUInt32(UInt32(actor.count), to: &out)
+        out.append(contentsOf: actor)
+        out.append(contentsOf: fields)
+        out.append(contentsOf: prevHash)
+    }
+
+    // MARK: End
+
+    /// Reports checkpoints that cover records never seen (a cut-off tail) and finishes the report.
+    mutating func finish() -> VerificationReport {
+        commitDeferred()
+        if !failed, let beyond = pending.keys.min() {
+            let source = pending[beyond]!.fromWitness ? "the witness" : "the log"
+            fail(.truncated, range.size + 1,
+                 "the log ends at seq \(range.size), but a signed checkpoint in \(source) covers \(beyond) records: records \(range.size + 1)...\(beyond) were cut off")
+        }
+        report.treeSize = range.size
+        report.root = range.root()
+        if !failed, range.size > verifiedSize {
+            report.notes.append("\(range.size - verifiedSize) records after seq \(verifiedSize) are not yet covered by a signed checkpoint")
+        }
+        return report
+    }
+}
