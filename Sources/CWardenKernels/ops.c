@@ -1,6 +1,20 @@
 // Element-wise model operations: RMS normalisation, rotary embeddings, gated activations.
 #include "wk_internal.h"
 #include <math.h>
+#include <pthread.h>
+
+/// GELU (tanh approximation) of every fp16 value, rounded to fp16: llama.cpp's CPU backend reads GELU from such a
+/// table, so using one too is both fast and keeps results on the same tokens as llama.cpp.
+static uint16_t gelu_table[1 << 16];
+static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
+
+static void gelu_table_init(void) {
+    const float c = 0.7978845608028654f;  // sqrt(2 / pi)
+    for (uint32_t i = 0; i < (1u << 16); i++) {
+        const float v = wk_f16((uint16_t)i);
+        gelu_table[i] = _cvtss_sh(0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v))), 0);
+    }
+}
 
 void wk_rms_norm_to(const float *x, float *out, const float *weight, int64_t rows, int64_t dim, float eps) {
     for (int64_t r = 0; r < rows; r++) {
@@ -62,9 +76,7 @@ static void glu_task(void *raw, int64_t t, int thread) {
     if (job->act == 0) {
         for (int64_t i = 0; i < job->n; i++) o[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
     } else {
-        // As llama.cpp's CPU backend does, GELU is evaluated at the fp16-rounded input and rounded to fp16 (it reads
-        // a table); matching that keeps greedy decoding on the same tokens as llama.cpp.
-        const float c = 0.7978845608028654f;  // sqrt(2 / pi)
+        pthread_once(&gelu_once, gelu_table_init);
         for (int64_t i = 0; i < job->n; i++) {
             const float x = g[i];
             if (x <= -10.0f) {
@@ -72,9 +84,7 @@ static void glu_task(void *raw, int64_t t, int thread) {
             } else if (x >= 10.0f) {
                 o[i] = x * u[i];
             } else {
-                const float v = wk_f16(_cvtss_sh(x, 0));
-                const float gelu = 0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v)));
-                o[i] = wk_f16(_cvtss_sh(gelu, 0)) * u[i];
+                o[i] = wk_f16(gelu_table[_cvtss_sh(x, 0)]) * u[i];
             }
         }
     }

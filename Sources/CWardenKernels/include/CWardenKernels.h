@@ -125,6 +125,10 @@ void wk_attention(wk_pool *pool, const float *q, int64_t q_stride, const wk_attn
                   int heads, int kv_heads, int head_dim, int64_t kv_stride, float scale, float softcap, float *out,
                   int64_t out_stride, float *scratch, int64_t max_count);
 
+/// Reads a `bytes` buffer `repeats` times with all of `pool`'s threads and returns the best rate in bytes per second
+/// (0 if the buffer cannot be allocated).
+double wk_measure_read_bandwidth(wk_pool *pool, size_t bytes, int repeats);
+
 #ifdef __cplusplus
 }
 #endif

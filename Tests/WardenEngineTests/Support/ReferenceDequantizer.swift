@@ -78,11 +78,13 @@ enum ReferenceDequantizer {
     }
 
     /// Random but valid blocks of `type` for `count` values: finite fp16 scales, any quant bits.
-    static func randomBlocks(_ type: GGUFTensorType, count: Int, using rng: inout some RandomNumberGenerator) -> [UInt8] {
+    static func randomBlocks(
+        _ type: GGUFTensorType, count: Int, magnitude: Float = 1, using rng: inout some RandomNumberGenerator
+    ) -> [UInt8] {
         let blocks = count / type.elementsPerBlock
         var bytes = (0..<(blocks * type.bytesPerBlock)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         func putHalf(_ offset: Int, _ value: Float) {
-            let bits = Float16(value).bitPattern
+            let bits = Float16(value * magnitude).bitPattern
             bytes[offset] = UInt8(bits & 0xFF)
             bytes[offset + 1] = UInt8(bits >> 8)
         }
@@ -90,11 +92,11 @@ enum ReferenceDequantizer {
             let o = block * type.bytesPerBlock
             switch type {
             case .f32:
-                let v = Float.random(in: -1...1, using: &rng).bitPattern
+                let v = (Float.random(in: -1...1, using: &rng) * magnitude).bitPattern
                 for k in 0..<4 { bytes[o + k] = UInt8((v >> (8 * UInt32(k))) & 0xFF) }
             case .f16: putHalf(o, Float.random(in: -1...1, using: &rng))
             case .bf16:
-                let v = Float.random(in: -1...1, using: &rng).bitPattern >> 16
+                let v = (Float.random(in: -1...1, using: &rng) * magnitude).bitPattern >> 16
                 bytes[o] = UInt8(v & 0xFF)
                 bytes[o + 1] = UInt8(v >> 8)
             case .q8_0, .q4_0, .q5_0: putHalf(o, Float.random(in: -0.05...0.05, using: &rng))
