@@ -24,4 +24,11 @@ struct CompiledContext: Sendable {
     let readsPolicy: Bool
     let effectField: Int?
     let plans: [CandidatePlan]
+    /// The rules of `policy`, in evaluation order (shared storage with the state's copy).
+    let rules: RuleSet
+    /// Indexes of `rules` by field, for the fields the plans use.
+    let indexes: [Int: FieldIndex]
+    /// Whether the matcher calls a role function (and so needs a per-request memo).
+    var usesRoles: Bool { usesRoleFunctions }
+    let usesRoleFunctions: Bool
 }

@@ -15,24 +15,46 @@ public struct MatchedRule: Sendable, Hashable, CustomStringConvertible {
 
 /// The outcome of one request: values, never thrown, so a caller cannot forget to deny on failure.
 public struct Decision: Sendable, Hashable {
+    /// Why the decision came out as it did; the text of `reason` is built from this only when asked for,
+    /// so deciding stays cheap.
+    enum Outcome: Sendable, Hashable {
+        case allowedByRule, deniedByRule, allowedNoDeny, allowedNoDenyMatched, deniedNoAllow, deniedNoMatch
+        case matcherHolds, matcherFails, failed(String)
+    }
+
     public let allowed: Bool
     /// The rules that decided (the first matching allow or deny rule); empty when no rule decided, e.g. a
     /// deny by default or an allow under deny-override because nothing denied.
     public let rules: [MatchedRule]
-    /// A short reason for logs and `--explain`: which rule decided, or why nothing did. It never contains
-    /// request values.
-    public let reason: String
     /// Set when evaluation failed (wrong request size, type mismatch, invalid IP); the request is denied.
     public let error: PolicyError?
+    let outcome: Outcome
 
-    public init(allowed: Bool, rules: [MatchedRule], reason: String, error: PolicyError? = nil) {
+    init(allowed: Bool, rules: [MatchedRule], outcome: Outcome, error: PolicyError? = nil) {
         self.allowed = allowed
         self.rules = rules
-        self.reason = reason
+        self.outcome = outcome
         self.error = error
     }
 
+    /// A short reason for logs and `--explain`: which rule decided, or why nothing did. It never contains
+    /// request values.
+    public var reason: String {
+        let rule = rules.first.map(\.description) ?? ""
+        switch outcome {
+        case .allowedByRule: return "allowed by \(rule)"
+        case .deniedByRule: return "denied by \(rule)"
+        case .allowedNoDeny: return "allowed: no rule denies the request"
+        case .allowedNoDenyMatched: return "allowed: no rule denies (matched \(rule))"
+        case .deniedNoAllow: return "denied: no rule allows the request"
+        case .deniedNoMatch: return "denied: no rule matches the request"
+        case .matcherHolds: return "allowed: the matcher holds without rules"
+        case .matcherFails: return "denied: the matcher does not hold"
+        case .failed(let message): return "error: \(message)"
+        }
+    }
+
     static func failure(_ message: String) -> Decision {
-        Decision(allowed: false, rules: [], reason: "error: \(message)", error: PolicyError(.evaluationFailed, message))
+        Decision(allowed: false, rules: [], outcome: .failed(message), error: PolicyError(.evaluationFailed, message))
     }
 }

@@ -9,14 +9,16 @@ final class EnforcerState: Sendable {
     /// In `MatcherCompiler.roleKeys` order.
     let roleGraphs: [RoleGraph]
     let contexts: [EnforceContext: CompiledContext]
-    /// ptype → field → value id → ascending rule indexes.
-    let indexes: [String: [Int: [Int32: [Int32]]]]
+    /// The default context (`r`, `p`, `e`, `m`), looked up once here rather than hashed per request.
+    let standardContext: CompiledContext?
+    /// ptype → field → rules by value.
+    let indexes: [String: [Int: FieldIndex]]
     /// ptype → field → value id → compiled `eval()` rule.
     let evalRules: [String: [Int: [Int32: Evaluator]]]
 
     init(
         model: PolicyModel, table: StringTable, ruleSets: [String: RuleSet], policyFile: String, roleGraphs: [RoleGraph],
-        contexts: [EnforceContext: CompiledContext], indexes: [String: [Int: [Int32: [Int32]]]],
+        contexts: [EnforceContext: CompiledContext], indexes: [String: [Int: FieldIndex]],
         evalRules: [String: [Int: [Int32: Evaluator]]]
     ) {
         self.model = model
@@ -25,6 +27,7 @@ final class EnforcerState: Sendable {
         self.policyFile = policyFile
         self.roleGraphs = roleGraphs
         self.contexts = contexts
+        self.standardContext = contexts[.standard]
         self.indexes = indexes
         self.evalRules = evalRules
     }

@@ -23,12 +23,29 @@ enum KeyMatchFunctions {
         return ""
     }
 
+    /// Whether `pattern` has no regular-expression syntax at all (and no `:`/`{}` placeholders), so that
+    /// matching it is plain string comparison and needs no regex engine.
+    static func isLiteral(_ pattern: String) -> Bool {
+        !pattern.utf8.contains { byte in
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "("),
+                UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+                UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: ":"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
     static func keyMatch2(_ key1: String, _ key2: String) throws(EvaluationError) -> Bool {
+        if isLiteral(key2) { return key1 == key2 }
         let pattern = replacingPlaceholders(in: key2.replacingOccurrences(of: "/*", with: "/.*"), style: .colon, with: "[^/]+")
         return try RegexCache.shared.regex(anchored(pattern)).matches(key1)
     }
 
     static func keyMatch3(_ key1: String, _ key2: String) throws(EvaluationError) -> Bool {
+        if isLiteral(key2) { return key1 == key2 }
         let pattern = replacingPlaceholders(in: key2.replacingOccurrences(of: "/*", with: "/.*"), style: .braceGreedy, with: "[^/]+")
         return try RegexCache.shared.regex(anchored(pattern)).matches(key1)
     }
@@ -74,7 +91,18 @@ enum KeyMatchFunctions {
 
     /// Go's `RegexMatch`: an unanchored search (pycasbin anchors it at the start with `re.match`).
     static func regexMatch(_ key1: String, _ key2: String) throws(EvaluationError) -> Bool {
-        try RegexCache.shared.regex(key2).matches(key1)
+        if isLiteral(key2) { return key2.isEmpty || containsBytes(key1, key2) }
+        return try RegexCache.shared.regex(key2).matches(key1)
+    }
+
+    private static func containsBytes(_ text: String, _ part: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let needle = Array(part.utf8)
+        guard needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     private static func captured(_ key1: String, pattern: String, names: [String], variable: String) throws(EvaluationError) -> String {

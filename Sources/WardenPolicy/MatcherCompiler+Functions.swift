@@ -20,6 +20,25 @@ extension MatcherCompiler {
             }
             let graphIndex = roleKeys.firstIndex(of: name)!
             let compiled = try arguments.map { (argument) throws(MatcherSyntaxError) -> Evaluator in try compile(argument) }
+            // The common shape g(<request value>, p.field[, <request value>]) reads the role id straight from
+            // the rule and the user's roles from the per-request memo.
+            if case .name(let roleName, let rolePath, _) = arguments[1], case .rule(let field, let rest)? = resolve(roleName, path: rolePath),
+                rest.isEmpty, !readsRule(arguments[0]), arguments.count < 3 || !readsRule(arguments[2])
+            {
+                let user = compiled[0]
+                let domain: Evaluator? = compiled.count > 2 ? compiled[2] : nil
+                return { frame throws(EvaluationError) in
+                    let a = try MatcherCompiler.string(try user(frame), name)
+                    let d = try domain.map { (evaluator) throws(EvaluationError) -> String in try MatcherCompiler.string(try evaluator(frame), name) }
+                    guard frame.rule >= 0 else {
+                        return .bool(frame.state.roleGraphs[graphIndex].hasLink(a, "", domain: d))
+                    }
+                    let roleID = frame.rules.value(rule: frame.rule, field: field)
+                    if a == frame.state.table[roleID] { return .bool(true) }
+                    let roles = frame.scratch.reachable(graph: graphIndex, user: a, domain: d, in: frame.state.roleGraphs)
+                    return .bool(roles?.contains(roleID) ?? false)
+                }
+            }
             let user = compiled[0]
             let target = compiled[1]
             let domain: Evaluator? = compiled.count > 2 ? compiled[2] : nil

@@ -43,8 +43,9 @@ struct PolicyBuilder {
             ruleSets[key] = RuleSet(key: key, fieldCount: definition.tokens.count, file: policyFile)
         }
         var links: [String: [(user: Int32, role: Int32, domain: Int32)]] = [:]
-        var seen: [String: Set<[Int32]>] = [:]
-        var firstLocation: [Int32: SourceLocation] = [:]
+        var seen: [String: RowDeduplicator] = [:]
+        for (key, definition) in model.policyDefinitions { seen[key] = RowDeduplicator(width: definition.tokens.count) }
+        for (key, definition) in model.roleDefinitions { seen[key] = RowDeduplicator(width: definition.fieldCount) }
         let model = self.model
         try PolicyCSVReader.read(policyText, file: policyFile) { (row) throws(PolicyError) in
             if let definition = model.policyDefinitions[row.ptype] {
@@ -52,15 +53,14 @@ struct PolicyBuilder {
                     throw PolicyError(.invalidPolicy, "\(row.ptype) rule has \(row.fields.count) fields but '\(row.ptype) = \(definition.tokens.joined(separator: ", "))' needs \(definition.tokens.count)", at: row.location)
                 }
                 let ids = row.fields.map { table.intern($0) }
-                guard seen[row.ptype, default: []].insert(ids).inserted else { return }
-                for id in ids where firstLocation[id] == nil { firstLocation[id] = row.location }
+                guard seen[row.ptype]!.insert(ids) else { return }
                 ruleSets[row.ptype]!.append(ids, line: row.location.line)
             } else if let role = model.roleDefinitions[row.ptype] {
                 guard row.fields.count == role.fieldCount else {
                     throw PolicyError(.invalidPolicy, "\(row.ptype) rule has \(row.fields.count) fields but its role definition needs \(role.fieldCount)", at: row.location)
                 }
                 let ids = row.fields.map { table.intern($0) }
-                guard seen[row.ptype, default: []].insert(ids).inserted else { return }
+                guard seen[row.ptype]!.insert(ids) else { return }
                 links[row.ptype, default: []].append((ids[0], ids[1], role.hasDomain ? ids[2] : RoleGraph.noDomain))
             } else {
                 throw PolicyError(.invalidPolicy, "unknown policy type '\(row.ptype)': the model defines \((model.policyDefinitions.keys.sorted() + model.roleDefinitions.keys.sorted()).joined(separator: ", "))", at: row.location)
@@ -124,18 +124,21 @@ struct PolicyBuilder {
             }
         }
 
-        var indexes: [String: [Int: [Int32: [Int32]]]] = [:]
+        var indexes: [String: [Int: FieldIndex]] = [:]
         for (ptype, fields) in indexedFields {
-            guard let rules = ruleSets[ptype] else { continue }
+            guard let rules = ruleSets[ptype], rules.count > PolicyEnforcer.directScanLimit else { continue }
             for field in fields {
-                var index: [Int32: [Int32]] = [:]
-                for rule in 0..<rules.count {
-                    index[rules.value(rule: rule, field: field), default: []].append(Int32(rule))
-                }
-                indexes[ptype, default: [:]][field] = index
+                indexes[ptype, default: [:]][field] = FieldIndex(rules, field: field, valueCount: table.count)
             }
         }
 
+        for (key, compiled) in contexts {
+            contexts[key] = CompiledContext(
+                context: compiled.context, request: compiled.request, policy: compiled.policy, effect: compiled.effect,
+                matcher: compiled.matcher, readsPolicy: compiled.readsPolicy, effectField: compiled.effectField, plans: compiled.plans,
+                rules: ruleSets[compiled.policy.key]!, indexes: indexes[compiled.policy.key] ?? [:],
+                usesRoleFunctions: compiled.usesRoleFunctions)
+        }
         return EnforcerState(
             model: model, table: table, ruleSets: ruleSets, policyFile: policyFile, roleGraphs: roleGraphs, contexts: contexts,
             indexes: indexes, evalRules: evalRules)
@@ -165,7 +168,9 @@ struct PolicyBuilder {
         }
         return CompiledContext(
             context: context, request: request, policy: policy, effect: effect, matcher: evaluator,
-            readsPolicy: matcher.text.contains(policy.key + "_"), effectField: policy.tokens.firstIndex(of: "eft"), plans: plans)
+            readsPolicy: matcher.text.contains(policy.key + "_"), effectField: policy.tokens.firstIndex(of: "eft"), plans: plans,
+            rules: RuleSet(key: policy.key, fieldCount: policy.tokens.count, file: policyFile), indexes: [:],
+            usesRoleFunctions: model.roleDefinitions.keys.contains { matcher.text.contains($0 + "(") } || matcher.text.contains("eval("))
     }
 
     private func plan(for conjunct: MatcherExpression, compiler: MatcherCompiler) throws(MatcherSyntaxError) -> CompiledContext.CandidatePlan? {

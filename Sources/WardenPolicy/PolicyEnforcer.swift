@@ -21,7 +21,10 @@ public struct PolicyEnforcer: Sendable {
 
     /// Decides a request with the default context (`r`, `p`, `e`, `m`).
     public func enforce(_ request: [PolicyValue]) -> Decision {
-        enforce(request, context: .standard)
+        guard let compiled = state.standardContext else {
+            return .failure("the model has no enforce context r, p, e, m")
+        }
+        return enforce(request, compiled)
     }
 
     /// Decides a request with an explicit context such as `.numbered("2")`.
@@ -29,22 +32,35 @@ public struct PolicyEnforcer: Sendable {
         guard let compiled = state.contexts[context] else {
             return .failure("the model has no enforce context \(context.request), \(context.policy), \(context.effect), \(context.matcher)")
         }
+        return enforce(request, compiled)
+    }
+
+    /// Rule sets up to this size are scanned directly: choosing an index would cost more than it saves.
+    static let directScanLimit = 8
+
+    private func enforce(_ request: [PolicyValue], _ compiled: CompiledContext) -> Decision {
         guard request.count == compiled.request.tokens.count else {
             return .failure("invalid request size: expected \(compiled.request.tokens.count) values, got \(request.count)")
         }
-        let rules = state.ruleSets[compiled.policy.key] ?? RuleSet(key: compiled.policy.key, fieldCount: compiled.policy.tokens.count, file: state.policyFile)
+        let rules = compiled.rules
+        var frame = EvaluationFrame(
+            request: request, rule: -1, rules: rules, state: state, scratch: compiled.usesRoles ? EvaluationScratch() : EvaluationScratch.unused)
         if rules.count == 0 || !compiled.readsPolicy {
-            return decideWithoutRules(compiled, request, rules)
+            return decideWithoutRules(compiled, frame)
         }
         var tally = Tally()
-        if let buckets = candidateBuckets(compiled, request, rules) {
-            for bucket in buckets {
-                for rule in bucket {
-                    if evaluate(compiled, request, rules, Int(rule), &tally) { break }
+        if rules.count > PolicyEnforcer.directScanLimit, let plan = choosePlan(compiled, frame) {
+            switch plan {
+            case .bucket(let bucket):
+                for rule in bucket where evaluate(compiled, &frame, Int(rule), &tally) { break }
+            case .roles(let userBucket, let roles, let index):
+                for rule in userBucket where evaluate(compiled, &frame, Int(rule), &tally) { break }
+                for role in roles {
+                    for rule in index.bucket(role) where evaluate(compiled, &frame, Int(rule), &tally) { break }
                 }
             }
         } else {
-            for rule in 0..<rules.count where evaluate(compiled, request, rules, rule, &tally) { break }
+            for rule in 0..<rules.count where evaluate(compiled, &frame, rule, &tally) { break }
         }
         return conclude(compiled, rules, tally)
     }
@@ -59,8 +75,8 @@ public struct PolicyEnforcer: Sendable {
 
     /// Evaluates one rule; returns true when no later rule of the same ascending bucket can change the outcome.
     @inline(__always)
-    private func evaluate(_ compiled: CompiledContext, _ request: [PolicyValue], _ rules: RuleSet, _ rule: Int, _ tally: inout Tally) -> Bool {
-        let frame = EvaluationFrame(request: request, rule: rule, rules: rules, state: state)
+    private func evaluate(_ compiled: CompiledContext, _ frame: inout EvaluationFrame, _ rule: Int, _ tally: inout Tally) -> Bool {
+        frame.rule = rule
         let matched: Bool
         do {
             matched = try compiled.matcher(frame).matchResult()
@@ -73,7 +89,7 @@ public struct PolicyEnforcer: Sendable {
         }
         guard matched else { return false }
         var effect = "allow"
-        if let field = compiled.effectField { effect = state.table[rules.value(rule: rule, field: field)] }
+        if let field = compiled.effectField { effect = state.table[frame.rules.value(rule: rule, field: field)] }
         switch effect {
         case "allow":
             tally.firstAllow = min(tally.firstAllow, rule)
@@ -94,50 +110,31 @@ public struct PolicyEnforcer: Sendable {
         case .priority, .subjectPriority: decisive = min(tally.firstAllow, tally.firstDeny)
         }
         if tally.firstError < decisive {
-            let location = "\(rules.file):\(rules.lines[tally.firstError])"
-            return Decision(
-                allowed: false, rules: [], reason: "error: \(tally.errorMessage) (rule at \(location))",
-                error: PolicyError(.evaluationFailed, "\(tally.errorMessage) (rule at \(location))"))
+            return .failure("\(tally.errorMessage) (rule at \(rules.file):\(rules.lines[tally.firstError]))")
         }
+        func rule(_ index: Int) -> [MatchedRule] { [state.matchedRule(rules, index)] }
         switch compiled.effect {
         case .allowOverride:
-            if decisive != Int.max {
-                let rule = state.matchedRule(rules, decisive)
-                return Decision(allowed: true, rules: [rule], reason: "allowed by \(rule)")
-            }
-            return Decision(allowed: false, rules: [], reason: "denied: no rule allows the request")
+            if decisive != Int.max { return Decision(allowed: true, rules: rule(decisive), outcome: .allowedByRule) }
+            return Decision(allowed: false, rules: [], outcome: .deniedNoAllow)
         case .denyOverride:
-            if decisive != Int.max {
-                let rule = state.matchedRule(rules, decisive)
-                return Decision(allowed: false, rules: [rule], reason: "denied by \(rule)")
-            }
-            if tally.firstAllow != Int.max {
-                let rule = state.matchedRule(rules, tally.firstAllow)
-                return Decision(allowed: true, rules: [rule], reason: "allowed: no rule denies (matched \(rule))")
-            }
-            return Decision(allowed: true, rules: [], reason: "allowed: no rule denies the request")
+            if decisive != Int.max { return Decision(allowed: false, rules: rule(decisive), outcome: .deniedByRule) }
+            if tally.firstAllow != Int.max { return Decision(allowed: true, rules: rule(tally.firstAllow), outcome: .allowedNoDenyMatched) }
+            return Decision(allowed: true, rules: [], outcome: .allowedNoDeny)
         case .allowAndDeny:
-            if decisive != Int.max {
-                let rule = state.matchedRule(rules, decisive)
-                return Decision(allowed: false, rules: [rule], reason: "denied by \(rule)")
-            }
-            if tally.firstAllow != Int.max {
-                let rule = state.matchedRule(rules, tally.firstAllow)
-                return Decision(allowed: true, rules: [rule], reason: "allowed by \(rule)")
-            }
-            return Decision(allowed: false, rules: [], reason: "denied: no rule allows the request")
+            if decisive != Int.max { return Decision(allowed: false, rules: rule(decisive), outcome: .deniedByRule) }
+            if tally.firstAllow != Int.max { return Decision(allowed: true, rules: rule(tally.firstAllow), outcome: .allowedByRule) }
+            return Decision(allowed: false, rules: [], outcome: .deniedNoAllow)
         case .priority, .subjectPriority:
             if decisive != Int.max {
-                let rule = state.matchedRule(rules, decisive)
                 let allowed = decisive == tally.firstAllow
-                return Decision(allowed: allowed, rules: [rule], reason: "\(allowed ? "allowed" : "denied") by \(rule)")
+                return Decision(allowed: allowed, rules: rule(decisive), outcome: allowed ? .allowedByRule : .deniedByRule)
             }
-            return Decision(allowed: false, rules: [], reason: "denied: no rule matches the request")
+            return Decision(allowed: false, rules: [], outcome: .deniedNoMatch)
         }
     }
 
-    private func decideWithoutRules(_ compiled: CompiledContext, _ request: [PolicyValue], _ rules: RuleSet) -> Decision {
-        let frame = EvaluationFrame(request: request, rule: -1, rules: rules, state: state)
+    private func decideWithoutRules(_ compiled: CompiledContext, _ frame: EvaluationFrame) -> Decision {
         let matched: Bool
         do {
             matched = try compiled.matcher(frame).matchResult()
@@ -145,26 +142,29 @@ public struct PolicyEnforcer: Sendable {
             return .failure(error.message)
         }
         let allowed = compiled.effect == .denyOverride ? true : matched
-        let reason = allowed ? "allowed: the matcher holds without rules" : "denied: the matcher does not hold"
-        return Decision(allowed: allowed, rules: [], reason: reason)
+        return Decision(allowed: allowed, rules: [], outcome: allowed ? .matcherHolds : .matcherFails)
+    }
+
+    /// The rules an index plan leaves to test: one bucket, or the user's bucket plus its roles' buckets.
+    enum ChosenPlan {
+        case bucket(ArraySlice<Int32>)
+        case roles(user: ArraySlice<Int32>, roles: Set<Int32>, index: FieldIndex)
     }
 
     /// Picks the narrowest index plan for this request; `nil` means every rule must be tested.
-    private func candidateBuckets(_ compiled: CompiledContext, _ request: [PolicyValue], _ rules: RuleSet) -> [[Int32]]? {
-        guard !compiled.plans.isEmpty, let fields = state.indexes[rules.key] else { return nil }
-        let frame = EvaluationFrame(request: request, rule: -1, rules: rules, state: state)
-        var best: [[Int32]]? = nil
+    private func choosePlan(_ compiled: CompiledContext, _ frame: EvaluationFrame) -> ChosenPlan? {
+        var best: ChosenPlan? = nil
         var bestSize = Int.max
         for plan in compiled.plans {
-            guard let index = fields[plan.field] else { continue }
-            var buckets: [[Int32]] = []
-            var size = 0
+            guard let index = compiled.indexes[plan.field] else { continue }
             switch plan {
             case .equality(_, let key):
                 guard let value = try? key(frame) else { continue }
-                if case .string(let text) = value, let id = state.table.id(of: text), let bucket = index[id] {
-                    buckets.append(bucket)
-                    size = bucket.count
+                var bucket: ArraySlice<Int32> = []
+                if case .string(let text) = value, let id = state.table.id(of: text) { bucket = index.bucket(id) }
+                if bucket.count < bestSize {
+                    bestSize = bucket.count
+                    best = .bucket(bucket)
                 }
             case .role(let graphIndex, _, let userEvaluator, let domainEvaluator):
                 guard case .string(let user)? = try? userEvaluator(frame) else { continue }
@@ -173,24 +173,16 @@ public struct PolicyEnforcer: Sendable {
                     guard case .string(let text)? = try? domainEvaluator(frame) else { continue }
                     domain = text
                 }
-                if let id = state.table.id(of: user), let bucket = index[id] {
-                    buckets.append(bucket)
-                    size += bucket.count
-                }
-                if let reachable = state.roleGraphs[graphIndex].reachable(from: user, domain: domain) {
-                    for role in reachable {
-                        if let bucket = index[role] {
-                            buckets.append(bucket)
-                            size += bucket.count
-                        }
-                    }
+                let userBucket = state.table.id(of: user).map { index.bucket($0) } ?? []
+                let roles = frame.scratch.reachable(graph: graphIndex, user: user, domain: domain, in: state.roleGraphs) ?? []
+                var size = userBucket.count
+                for role in roles { size += index.bucket(role).count }
+                if size < bestSize {
+                    bestSize = size
+                    best = .roles(user: userBucket, roles: roles, index: index)
                 }
             }
-            if size < bestSize {
-                bestSize = size
-                best = buckets
-                if size == 0 { break }
-            }
+            if bestSize == 0 { break }
         }
         return best
     }
