@@ -95,6 +95,21 @@ struct SealedStoreTests {
         #expect(try await reopened.read(id: ids[1], actor: "a").plaintext == large)
     }
 
+    @Test("Queued seals return before the commit, and flush makes them all durable and readable")
+    func queuedSealsFlush() async throws {
+        let directory = try TemporaryDirectory()
+        var ids: [String] = []
+        do {
+            let store = try await makeStore(in: directory) { $0.durability = .queued }
+            for index in 0..<300 { ids.append(try await store.seal(text: "queued \(index)", metadata: aliceMetadata)) }
+            try await store.flush()
+            #expect(await store.lostRecordCount == 0)
+        }
+        let reopened = try await makeStore(in: directory)
+        #expect(try await reopened.recordCounts()["sealed"] == 300)
+        #expect(try await reopened.read(id: ids[299], actor: "a").plaintext == Data("queued 299".utf8))
+    }
+
     @Test("Ages parse with units and refuse hostile values")
     func agesParse() async throws {
         #expect(try RetentionAge.parse("30d") == .seconds(30 * 86_400))

@@ -127,7 +127,8 @@ public final class SealedStore: Sendable {
 
     // MARK: Sealing
 
-    /// Seals `plaintext` and commits it; returns the new record's id once the record is durable.
+    /// Seals `plaintext` and commits it; returns the new record's id once the record is durable (or, with
+    /// ``SealDurability/queued``, once it is queued for the next group commit).
     ///
     /// If ``SealedStoreConfiguration/recordsStoreEvents`` is on, a `prompt.stored` event (actor: the owner) is recorded
     /// before the row is committed. The call costs the AES-GCM work plus a share of one group commit.
@@ -143,9 +144,23 @@ public final class SealedStore: Sendable {
                 sink: sink
             )
         }
-        try await writer.insert(row)
+        switch configuration.durability {
+        case .committed: try await writer.insert(row)
+        case .queued: await writer.enqueue(row)
+        }
         if row.rotationDue { await rotateForUsageLimit() }
         return id
+    }
+
+    /// Waits until every record queued so far is committed. With ``SealDurability/queued`` call it at shutdown; it
+    /// throws ``SealError/Code/storageFailure`` if a queued record could not be written since the last flush.
+    public func flush() async throws {
+        try await writer.flush()
+    }
+
+    /// Records whose ids were returned by a ``SealDurability/queued`` seal but whose write failed (since start).
+    public var lostRecordCount: Int {
+        get async { await writer.lostRows }
     }
 
     /// Seals a string's UTF-8 bytes; see ``seal(_:metadata:)``.

@@ -9,6 +9,8 @@ public struct SealedStoreConfiguration: Sendable {
     /// Whether each seal records a `prompt.stored` event. Turn it off only when the caller's own audit event already
     /// carries the record ids (as the gateway's request event does), to avoid writing the same fact twice.
     public var recordsStoreEvents: Bool = true
+    /// Whether a seal waits for its group commit (the default) or only for the queue.
+    public var durability: SealDurability = .committed
     /// KEK use thresholds.
     public var keyUsageLimits: KeyUsageLimits = .standard
     /// How long records are kept, per domain.
