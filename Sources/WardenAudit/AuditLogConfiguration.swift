@@ -18,6 +18,9 @@ public struct AuditLogConfiguration: Sendable, Hashable {
     public var checkpointIntervalSeconds: Double = 10
     /// The most records the writer commits in one transaction.
     public var maxBatchRecords: Int = 4096
+    /// How long a write waits for a lock held by another connection (an admin tool, the archiver)
+    /// before it fails, and with it the appends in that transaction.
+    public var busyTimeoutSeconds: Double = 5
 
     public init(databasePath: String, signingKeyPath: String, witnessPath: String, logID: String, hmacKeyPath: String? = nil) {
         self.databasePath = databasePath

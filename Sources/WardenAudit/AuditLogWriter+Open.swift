@@ -8,7 +8,7 @@ extension AuditLogWriter {
     static func openDatabase(configuration: AuditLogConfiguration) throws(AuditError) -> DatabaseQueue {
         var config = Configuration()
         config.label = "WardenAudit.writer"
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         do {
             let queue = try DatabaseQueue(path: configuration.databasePath, configuration: config)
             try queue.writeWithoutTransaction { db in

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import Testing
@@ -153,5 +154,36 @@ import Testing
         #expect(try AuditKeys.loadKeyedHasher(path: bed.keys.hmacKey).keyedHash(of: "secret prompt") == h1)
         let other = try AuditTestBed()
         #expect(try AuditKeys.loadKeyedHasher(path: other.keys.hmacKey).keyedHash(of: "secret prompt") != h1)
+    }
+
+    @Test func aFailedWriteFailsTheAppendAndTheLogStaysClosedUntilReopened() async throws {
+        let bed = try AuditTestBed()
+        var config = bed.configuration()
+        config.busyTimeoutSeconds = 0.1
+        let log = try AuditLog(configuration: config)
+        try await log.append(AuditTestBed.event(1))
+        // Another connection holds the write lock, so the writer's commit fails.
+        let blocker = try DatabaseQueue(path: bed.databasePath)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? blocker.inDatabase { db in
+                try db.inTransaction(.immediate) {
+                    locked.signal()
+                    release.wait()
+                    return .rollback
+                }
+            }
+        }
+        locked.wait()
+        await #expect(throws: AuditError(.storage, "")) { try await log.append(AuditTestBed.event(2)) }
+        release.signal()
+        // Fail closed: even with the lock gone, this process's log refuses appends.
+        await #expect(throws: AuditError.self) { try await log.append(AuditTestBed.event(3)) }
+        try await log.close()
+        let reopened = try AuditLog(configuration: config)
+        #expect(try await reopened.append(AuditTestBed.event(2)).seq == 2)
+        try await reopened.close()
+        #expect(try bed.verify().isValid)
     }
 }

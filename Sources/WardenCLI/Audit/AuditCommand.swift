@@ -8,7 +8,7 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Verify, prove, export and inspect the tamper-evident audit log.",
         subcommands: [
             AuditKeygenCommand.self, AuditVerifyCommand.self, AuditProveCommand.self, AuditConsistencyCommand.self,
-            AuditExportCommand.self, AuditTailCommand.self, AuditQueryCommand.self, AuditBenchCommand.self,
+            AuditExportCommand.self, AuditArchiveCommand.self, AuditTailCommand.self, AuditQueryCommand.self, AuditBenchCommand.self,
         ]
     )
 }
