@@ -41,12 +41,12 @@ struct AuthorizationMiddleware: RouterMiddleware {
             if case .object(let fields) = try JSONValue.parse(body), case .string(let name)? = fields["model"] {
                 model = name
             }
-            // An unknown model is treated as maximally sensitive, so the policy can only allow it to callers
-            // cleared for everything (who then learn it does not exist).
-            sensitivity = catalog.model(id: model)?.sensitivity ?? Int.max / 2
+            // An unknown model has no label; the policy still decides on its name (a team not cleared for that
+            // name is denied), and a caller who is cleared then learns it does not exist (404).
+            sensitivity = catalog.model(id: model)?.sensitivity ?? 0
         } else if path.hasPrefix("/v1/models/") {
             model = String(path.dropFirst("/v1/models/".count))
-            sensitivity = catalog.model(id: model)?.sensitivity ?? Int.max / 2
+            sensitivity = catalog.model(id: model)?.sensitivity ?? 0
         }
         let access = AccessRequest(
             identity: identity, clearance: Int(identity.attributes[clearanceAttribute] ?? "") ?? 0,

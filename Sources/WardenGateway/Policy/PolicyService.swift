@@ -85,15 +85,13 @@ public final class PolicyService: Sendable {
     static func prepare(_ configuration: WardenConfiguration.Policy) -> Result<Snapshot, ConfigurationError> {
         let hashes = hashes(of: configuration)
         let enforcer: PolicyEnforcer
-        do {
-            enforcer = try PolicyEnforcer.load(modelPath: configuration.modelPath, policyPath: configuration.policyPath)
-        } catch {
-            return .failure(ConfigurationError(error.description))
-        }
-        if let casesPath = configuration.casesPath {
-            if let failure = PolicyCasesGate.check(enforcer: enforcer, casesPath: casesPath) {
-                return .failure(failure)
-            }
+        switch PolicyEnforcer.prepareReload(
+            modelPath: configuration.modelPath, policyPath: configuration.policyPath, casesPath: configuration.casesPath)
+        {
+        case .ready(let ready, _):
+            enforcer = ready
+        case .rejected(let errors):
+            return .failure(ConfigurationError(errors.map(\.description).joined(separator: "\n")))
         }
         let version = hashes.keys.sorted().map { hashes[$0]! }.joined(separator: ":")
         return .success(Snapshot(enforcer: enforcer, version: String(version.prefix(200)), fileHashes: hashes))
