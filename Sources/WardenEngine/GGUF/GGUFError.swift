@@ -57,11 +57,25 @@ public struct GGUFError: Error, Hashable, Sendable, CustomStringConvertible {
         self.code = code
         self.reason = reason
         self.offset = offset
-        if let subject, subject.count > 96 {
-            self.subject = String(subject.prefix(96)) + "…"
-        } else {
-            self.subject = subject
+        self.subject = subject.map(Self.printable)
+    }
+
+    /// A key or tensor name from an untrusted file, made safe to log: at most 96 UTF-8 bytes (counted in O(1);
+    /// counting characters of a hostile multi-megabyte name is slow), control characters escaped so a name
+    /// cannot forge log lines.
+    private static func printable(_ name: String) -> String {
+        let utf8 = name.utf8
+        let cut = utf8.count > 96
+        let head = cut ? String(decoding: utf8.prefix(96), as: UTF8.self) : name
+        var result = ""
+        for scalar in head.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
         }
+        return cut ? result + "…" : result
     }
 
     public var description: String {

@@ -6,7 +6,9 @@ public struct GGUFLimits: Sendable, Equatable {
     public var maxMetadataCount: Int = 1 << 16
     /// Most tensors.
     public var maxTensorCount: Int = 1 << 16
-    /// Longest string (key, value or array element), in bytes.
+    /// Longest metadata key, in bytes (the GGUF specification caps keys at 65,535 bytes; real keys are short).
+    public var maxKeyByteCount: Int = 65_535
+    /// Longest string (value or array element), in bytes.
     public var maxStringByteCount: Int = 1 << 24
     /// Most elements in one array.
     public var maxArrayCount: Int = 1 << 24

@@ -60,7 +60,7 @@ struct GGUFParser {
         var metadata = GGUFMetadata()
         for _ in 0..<metadataCount {
             let keyOffset = cursor.position
-            let key = try cursor.readString("metadata key", maxByteCount: limits.maxStringByteCount)
+            let key = try cursor.readString("metadata key", maxByteCount: limits.maxKeyByteCount)
             let value = try readValue(key: key)
             guard metadata.insert(key: key, value: value) else {
                 throw GGUFError(.duplicateKey, "metadata key appears twice", offset: keyOffset, subject: key)

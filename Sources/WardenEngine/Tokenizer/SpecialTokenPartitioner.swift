@@ -67,11 +67,14 @@ struct SpecialTokenPartitioner: Sendable {
     }
 
     /// Splits `bytes` into text fragments and special tokens.
-    func partition(_ bytes: [UInt8], parseSpecial: Bool) -> [Fragment] {
+    /// - Parameter protectedRanges: byte ranges (sorted, disjoint) in which control and unknown tokens are never
+    ///   matched even when `parseSpecial` is on: the user-written content of a chat prompt.
+    func partition(_ bytes: [UInt8], parseSpecial: Bool, protectedRanges: [Range<Int>] = []) -> [Fragment] {
         guard !bytes.isEmpty else { return [] }
         var fragments: [Fragment] = [.text(0..<bytes.count)]
         for id in occurringSpecials(in: bytes, parseSpecial: parseSpecial) {
             guard let pattern = texts[id], !pattern.isEmpty else { continue }
+            let respectsProtection = needsParseSpecial.contains(id) && !protectedRanges.isEmpty
             var next: [Fragment] = []
             next.reserveCapacity(fragments.count + 2)
             for fragment in fragments {
@@ -79,10 +82,16 @@ struct SpecialTokenPartitioner: Sendable {
                     next.append(fragment)
                     continue
                 }
-                while let match = Self.firstOccurrence(of: pattern, in: bytes, within: remaining) {
+                var searchFrom = remaining.lowerBound
+                while let match = Self.firstOccurrence(of: pattern, in: bytes, within: searchFrom..<remaining.upperBound) {
+                    if respectsProtection && protectedRanges.contains(where: { $0.overlaps(match..<(match + pattern.count)) }) {
+                        searchFrom = match + 1
+                        continue
+                    }
                     if match > remaining.lowerBound { next.append(.text(remaining.lowerBound..<match)) }
                     next.append(.token(id))
                     remaining = (match + pattern.count)..<remaining.upperBound
+                    searchFrom = remaining.lowerBound
                 }
                 if !remaining.isEmpty { next.append(.text(remaining)) }
             }

@@ -71,10 +71,16 @@ public struct Tokenizer: Sendable {
     ///     Leave it off for untrusted user text so that a user cannot forge turn markers; turn it on for a prompt
     ///     rendered by `ChatTemplate`, whose markers must become control tokens.
     public func encode(_ text: String, addSpecialTokens: Bool = true, parseSpecial: Bool = false) -> [Int32] {
-        let bytes = Array(text.utf8)
+        encode(utf8: Array(text.utf8), addSpecialTokens: addSpecialTokens, parseSpecial: parseSpecial)
+    }
+
+    /// Tokenizes UTF-8 bytes (which must be valid UTF-8), matching control tokens only outside `protectedRanges`.
+    func encode(
+        utf8 bytes: [UInt8], addSpecialTokens: Bool, parseSpecial: Bool, protectedRanges: [Range<Int>] = []
+    ) -> [Int32] {
         var output: [Int32] = []
         if addSpecialTokens && vocabulary.addBOS, let bos = vocabulary.bosID { output.append(bos) }
-        let fragments = partitioner.partition(bytes, parseSpecial: parseSpecial)
+        let fragments = partitioner.partition(bytes, parseSpecial: parseSpecial, protectedRanges: protectedRanges)
         switch vocabulary.kind {
         case .sentencePiece:
             let encoder = SentencePieceEncoder(vocabulary: vocabulary)

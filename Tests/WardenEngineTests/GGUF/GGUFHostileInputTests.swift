@@ -158,6 +158,29 @@ import WardenEngine
         expectError(.duplicateTensor, duplicate.bytes)
     }
 
+    @Test func namesInErrorsAreShortenedAndCannotForgeLogLines() {
+        var duplicate = HandMadeGGUF(tensorCount: 0, metadataCount: 2)
+        duplicate.keyUInt32("evil\nkey", 1)
+        duplicate.keyUInt32("evil\nkey", 2)
+        do {
+            _ = try GGUFFile(bytes: duplicate.bytes)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.subject == "evil\\u{a}key")
+            #expect(!error.description.contains("\n"))
+        }
+        let longName = String(repeating: "k", count: 60_000)
+        var long = HandMadeGGUF(tensorCount: 0, metadataCount: 2)
+        long.keyUInt32(longName, 1)
+        long.keyUInt32(longName, 2)
+        do {
+            _ = try GGUFFile(bytes: long.bytes)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.subject == String(repeating: "k", count: 96) + "…")
+        }
+    }
+
     @Test func everyTruncationOfARealFileIsAnError() throws {
         let bytes = try GGUFFixtures.bytes(atPath: GGUFFixtures.tinyQwen2Path)
         let file = try GGUFFile(bytes: bytes)
