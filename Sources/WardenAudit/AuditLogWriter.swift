@@ -24,6 +24,8 @@ final class AuditLogWriter: @unchecked Sendable {
         var closeRequests: [CloseContinuation] = []
         var closing = false
         var stopped = false
+        /// True while the writer thread sleeps (or is about to): only then does an append signal it.
+        var writerIdle = false
         var failure: AuditError?
     }
 
@@ -70,14 +72,26 @@ final class AuditLogWriter: @unchecked Sendable {
 
     // MARK: Called from any task
 
+    private enum EnqueueOutcome {
+        case rejected(AuditError)
+        case queuedWriterAsleep
+        case queuedWriterBusy
+    }
+
     func enqueue(_ events: [AuditEvent], continuation: AppendContinuation) {
-        let rejection: AuditError? = shared.withLock { s in
-            if let failure = s.failure { return failure }
-            if s.closing { return AuditError(.closed, "the audit log is closed") }
+        let outcome: EnqueueOutcome = shared.withLock { s in
+            if let failure = s.failure { return .rejected(failure) }
+            if s.closing { return .rejected(AuditError(.closed, "the audit log is closed")) }
             s.pending.append(Pending(events: events, continuation: continuation))
-            return nil
+            guard s.writerIdle else { return .queuedWriterBusy }
+            s.writerIdle = false
+            return .queuedWriterAsleep
         }
-        if let rejection { continuation.resume(throwing: rejection) } else { wakeup.signal() }
+        switch outcome {
+        case .rejected(let error): continuation.resume(throwing: error)
+        case .queuedWriterAsleep: wakeup.signal()
+        case .queuedWriterBusy: break
+        }
     }
 
     func requestCheckpoint(_ continuation: CheckpointContinuation) {
@@ -105,23 +119,35 @@ final class AuditLogWriter: @unchecked Sendable {
 
     private func run() {
         while true {
-            if state.recordsSinceCheckpoint > 0 {
-                let due = state.lastCheckpointTime + configuration.checkpointIntervalSeconds
-                _ = wakeup.wait(timeout: due)
-            } else {
-                wakeup.wait()
+            // Sleep only when there is nothing to do; callers signal only a sleeping writer, so a busy
+            // writer is not woken once per append.
+            let idle = shared.withLock { s in
+                s.writerIdle = s.pending.isEmpty && s.checkpointRequests.isEmpty && !s.closing
+                return s.writerIdle
+            }
+            if idle {
+                if state.recordsSinceCheckpoint > 0 {
+                    let due = state.lastCheckpointTime + configuration.checkpointIntervalSeconds
+                    _ = wakeup.wait(timeout: due)
+                } else {
+                    wakeup.wait()
+                }
+                shared.withLock { $0.writerIdle = false }
             }
             let limit = configuration.maxBatchRecords
             let (batch, checkpointRequests, closing, moreQueued) = shared.withLock { s in
-                var taken = [Pending]()
                 var count = 0
-                while let first = s.pending.first, taken.isEmpty || count + first.events.count <= limit {
-                    taken.append(s.pending.removeFirst())
-                    count += first.events.count
+                var taken = 0
+                for p in s.pending {
+                    guard taken == 0 || count + p.events.count <= limit else { break }
+                    count += p.events.count
+                    taken += 1
                 }
+                let batch = Array(s.pending.prefix(taken))
+                s.pending.removeFirst(taken)
                 let requests = s.checkpointRequests
                 s.checkpointRequests.removeAll()
-                return (taken, requests, s.closing, !s.pending.isEmpty)
+                return (batch, requests, s.closing, !s.pending.isEmpty)
             }
             if !batch.isEmpty { commit(batch) }
             let timeDue = state.recordsSinceCheckpoint > 0
@@ -133,10 +159,7 @@ final class AuditLogWriter: @unchecked Sendable {
             for request in checkpointRequests {
                 if let failure { request.resume(throwing: failure) } else { request.resume(returning: state.lastCheckpoint) }
             }
-            if moreQueued {
-                wakeup.signal()
-                continue
-            }
+            if moreQueued { continue }
             if closing {
                 finish()
                 return
