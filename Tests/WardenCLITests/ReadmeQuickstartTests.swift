@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import WardenTesting
+
+/// The README's quickstart, run as written: `warden init`, `warden certs issue`, `warden serve`, and its curl line.
+@Suite(.serialized) struct ReadmeQuickstartTests {
+    /// The curl command between the README's `<!-- readme-curl -->` markers.
+    static func readmeCurlCommand() throws -> String {
+        let readme = try String(contentsOfFile: WardenProcess.repositoryRoot + "/README.md", encoding: .utf8)
+        guard let start = readme.range(of: "<!-- readme-curl -->"),
+            let end = readme.range(of: "<!-- /readme-curl -->", range: start.upperBound..<readme.endIndex)
+        else { throw TestFailure("README.md has no <!-- readme-curl --> block") }
+        let block = readme[start.upperBound..<end.lowerBound]
+        guard let line = block.split(separator: "\n").first(where: { $0.hasPrefix("curl ") }) else {
+            throw TestFailure("the readme-curl block has no line starting with curl")
+        }
+        return String(line)
+    }
+
+    /// Runs init and issue in `directory/dev` with the repository's policies, and starts the server on a free port.
+    static func startDevelopmentServer(in directory: TemporaryDirectory) async throws -> (Process, Int, String) {
+        var lastLog = ""
+        for _ in 0..<5 {
+            let port = WardenProcess.freePort()
+            let setup = try WardenProcess.run(
+                ["init", "--dir", "dev", "--port", String(port), "--policies", WardenProcess.repositoryRoot + "/Policies",
+                 "--force"], in: directory.path)
+            guard setup.status == 0 else { throw TestFailure("warden init failed: \(setup.stderr)") }
+            let issue = try WardenProcess.run(
+                ["certs", "issue", "--dir", "dev", "--name", "alice", "--team", "research"], in: directory.path)
+            guard issue.status == 0 else { throw TestFailure("warden certs issue failed: \(issue.stderr)") }
+            let logPath = directory.file("serve.log")
+            let server = try WardenProcess.serve(config: directory.file("dev/warden.yaml"), logPath: logPath)
+            for _ in 0..<300 {
+                try await Task.sleep(for: .milliseconds(50))
+                lastLog = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                if !server.isRunning { break }
+                if try isListening(port: port) { return (server, port, logPath) }
+            }
+            if server.isRunning { server.terminate() }
+        }
+        throw TestFailure("warden serve did not start: \(lastLog)")
+    }
+
+    static func isListening(port: Int) throws -> Bool {
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        let table6 = (try? String(contentsOfFile: "/proc/net/tcp6", encoding: .utf8)) ?? ""
+        let hex = String(format: ":%04X ", port)
+        return (table + table6).split(separator: "\n").contains { $0.contains(hex) && $0.contains(" 0A ") }
+    }
+
+    @Test func theReadmeCurlCommandWorksAsWritten() async throws {
+        let directory = TemporaryDirectory(prefix: "readme")
+        let (server, port, logPath) = try await Self.startDevelopmentServer(in: directory)
+        defer { if server.isRunning { server.terminate() } }
+        let command = try Self.readmeCurlCommand().replacingOccurrences(of: "localhost:8443", with: "localhost:\(port)")
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/bin/bash")
+        curl.arguments = ["-c", command + " --max-time 20 -sS"]
+        curl.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let out = Pipe()
+        curl.standardOutput = out
+        curl.standardError = out
+        try curl.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        #expect(curl.terminationStatus == 0, "\(command): \(output)")
+        #expect(output.contains(#""object":"list""#), "\(output)")
+
+        // Without a client certificate the same request fails in the handshake.
+        let bare = Process()
+        bare.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        bare.arguments = ["-sS", "--max-time", "10", "--cacert", "dev/ca.crt", "https://localhost:\(port)/v1/models"]
+        bare.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        bare.standardOutput = Pipe()
+        bare.standardError = Pipe()
+        try bare.run()
+        bare.waitUntilExit()
+        #expect(bare.terminationStatus != 0)
+
+        // SIGTERM: a graceful stop with exit status 0, and JSON access log lines without secrets.
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        let log = try String(contentsOfFile: logPath, encoding: .utf8)
+        let accessLines = log.split(separator: "\n").filter { $0.contains(#""msg":"request""#) }
+        #expect(!accessLines.isEmpty, "\(log)")
+        for line in accessLines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+        }
+        #expect(accessLines.contains { $0.contains("spiffe://warden.local/team/research/user/alice") })
+        #expect(!log.contains("PRIVATE KEY"))
+    }
+
+    @Test func sighupReloadsTheCRLOfARunningServer() async throws {
+        let directory = TemporaryDirectory(prefix: "sighup")
+        let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
+        defer { if server.isRunning { server.terminate() } }
+        let curl = Curl(
+            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
+            keyPath: directory.file("dev/clients/alice.key"))
+        #expect(try curl.request("https://localhost:\(port)/v1/models").status == 200)
+        let revoke = try WardenProcess.run(["certs", "revoke", "--dir", "dev", "--name", "alice"], in: directory.path)
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        kill(server.processIdentifier, SIGHUP)
+        var refused = false
+        for _ in 0..<50 where !refused {
+            try await Task.sleep(for: .milliseconds(100))
+            refused = try curl.request("https://localhost:\(port)/v1/models").status == 0
+        }
+        #expect(refused, "alice's revoked certificate still works after SIGHUP")
+        #expect(server.isRunning)
+    }
+
+    @Test func initRefusesToOverwriteAnExistingSetup() throws {
+        let directory = TemporaryDirectory(prefix: "init")
+        let arguments = ["init", "--dir", "dev", "--policies", WardenProcess.repositoryRoot + "/Policies"]
+        #expect(try WardenProcess.run(arguments, in: directory.path).status == 0)
+        let again = try WardenProcess.run(arguments, in: directory.path)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("--force"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("dev/ca.key"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func serveRefusesAConfigurationWithAnUnknownKey() throws {
+        let directory = TemporaryDirectory(prefix: "config")
+        try "server:\n  prot: 8443\n".write(toFile: directory.file("bad.yaml"), atomically: true, encoding: .utf8)
+        let result = try WardenProcess.run(["serve", "--config", directory.file("bad.yaml")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("unknown key 'server.prot'"), "\(result.stderr)")
+    }
+}
