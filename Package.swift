@@ -143,6 +143,11 @@ let package = Package(
         ),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: sharedSwiftSettings),
         .testTarget(
+            name: "WardenCLITests",
+            dependencies: ["WardenTesting", "WardenPKI"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
             name: "WardenGatewayTests",
             dependencies: [
                 "WardenGateway", "WardenTesting", "WardenPKI",
