@@ -21,6 +21,52 @@ typedef struct {
     int64_t rows_per_task;
 } wk_matmul_job;
 
+/// Whether rows of `type` can be expanded to signed 8-bit values with one scale per 32 (for the batched path).
+static int expands_to_i8(int type) { return type == WK_TYPE_Q8_0 || type == WK_TYPE_Q5_0 || type == WK_TYPE_Q4_0; }
+
+/// Expands one row of Q8_0/Q5_0/Q4_0 blocks into signed bytes `q` and scales `d` (one per 32 values).
+static void expand_row_i8(int type, const uint8_t *row, int64_t nb, int8_t *q, float *d) {
+    const __m256i sixteen = _mm256_set1_epi8(16), eight = _mm256_set1_epi8(8);
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i v;
+        if (type == WK_TYPE_Q8_0) {
+            const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            v = wk_load32(b->qs);
+        } else if (type == WK_TYPE_Q5_0) {
+            const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            const __m256i high = _mm256_and_si256(wk_bits_to_bytes(b->qh), sixteen);
+            v = _mm256_sub_epi8(_mm256_or_si256(wk_unpack_nibbles(b->qs), high), sixteen);
+        } else {
+            const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            v = _mm256_sub_epi8(wk_unpack_nibbles(b->qs), eight);
+        }
+        _mm256_storeu_si256((__m256i *)(q + 32 * i), v);
+    }
+}
+
+/// Dot products of one expanded weight row with four activation rows at once: the weight bytes and their absolute
+/// values are loaded once for all four. Even and odd blocks go to separate accumulators exactly as in the one-token
+/// kernels, so a token gets bit-identical results whether it is computed alone or in a batch.
+static void dot_i8_x4(const int8_t *q, const float *d, int64_t nb, const wk_q8_block *const a[4], float out[4]) {
+    __m256 acc[4][2];
+    for (int t = 0; t < 4; t++) acc[t][0] = acc[t][1] = _mm256_setzero_ps();
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256i w = _mm256_loadu_si256((const __m256i *)(q + 32 * i));
+        const __m256i aw = _mm256_sign_epi8(w, w);
+        const int parity = (int)(i & 1);
+        for (int t = 0; t < 4; t++) {
+            const __m256i x = _mm256_sign_epi8(wk_load32(a[t][i].qs), w);
+            const __m256 s = _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_maddubs_epi16(aw, x), ones));
+            acc[t][parity] = _mm256_fmadd_ps(_mm256_set1_ps(d[i] * a[t][i].d), s, acc[t][parity]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = wk_hsum(_mm256_add_ps(acc[t][0], acc[t][1]));
+}
+
 static void matmul_task(void *raw, int64_t task, int thread) {
     (void)thread;
     const wk_matmul_job *job = raw;
@@ -28,7 +74,27 @@ static void matmul_task(void *raw, int64_t task, int thread) {
     int64_t r1 = r0 + job->rows_per_task;
     if (r1 > job->rows) r1 = job->rows;
     const int64_t blocks = job->cols / WK_QK;
-    for (int64_t t = 0; t < job->tokens; t++) {
+    int64_t t = 0;
+    if (job->tokens >= 4 && expands_to_i8(job->type) && blocks <= 1024) {
+        // Batched path: expand each weight row once, then run it against the tokens four at a time.
+        int8_t q[1024 * 32] __attribute__((aligned(32)));
+        float d[1024];
+        const int64_t groups = job->tokens / 4 * 4;
+        for (int64_t r = r0; r < r1; r++) {
+            expand_row_i8(job->type, job->w + (size_t)r * job->row_bytes, blocks, q, d);
+            for (int64_t g = 0; g < groups; g += 4) {
+                const wk_q8_block *a[4];
+                float out[4];
+                for (int k = 0; k < 4; k++) a[k] = job->xq + (g + k) * blocks;
+                dot_i8_x4(q, d, blocks, a, out);
+                for (int k = 0; k < 4; k++) {
+                    job->y[(g + k) * job->y_stride + r] = job->bias ? out[k] + job->bias[r] : out[k];
+                }
+            }
+        }
+        t = groups;
+    }
+    for (; t < job->tokens; t++) {
         const wk_q8_block *xq = job->xq ? job->xq + t * blocks : NULL;
         const float *xf = job->xf + t * job->x_stride;
         float *y = job->y + t * job->y_stride;

@@ -106,7 +106,8 @@ public struct ModelHyperparameters: Sendable, Equatable {
             // scales queries by the model width per head rather than the head size.
             ropeBaseLocal = 10_000
             slidingWindow = try integer("attention.sliding_window", default: 0)
-            slidingWindowPattern = try integer("attention.sliding_window_pattern", default: 6)
+            // Some converters write the pattern as a per-layer array; only the integer form is read, else Gemma 3's 6.
+            slidingWindowPattern = (try? integer("attention.sliding_window_pattern", default: 6)) ?? 6
             let perHead = layerCount == 62 ? embeddingLength / headCount : headDimension
             attentionScale = 1 / Float(perHead).squareRoot()
         case .llama, .qwen2:

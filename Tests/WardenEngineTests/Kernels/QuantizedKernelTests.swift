@@ -97,3 +97,34 @@ struct QuantizedKernelTests {
         }
     }
 }
+
+@Suite("Batched matrix products")
+struct BatchedMatmulTests {
+    @Test("a token's results are bit-identical alone and in a batch of any size", arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
+    func batchSizeDoesNotChangeResults(type: GGUFTensorType) {
+        var rng = SeededGenerator(seed: 99)
+        let rows = 64, cols = 512, tokens = 9
+        let rowBytes = type.rowByteCount(elementCount: cols)!
+        let bytes = ReferenceDequantizer.randomBlocks(type, count: rows * cols, using: &rng)
+        let x = (0..<(tokens * cols)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let pool = wk_pool_create(2)
+        defer { wk_pool_destroy(pool) }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: wk_matmul_scratch_bytes(Int64(cols), Int64(tokens)), alignment: 64)
+        defer { scratch.deallocate() }
+        var batched = [Float](repeating: .nan, count: tokens * rows)
+        bytes.withUnsafeBytes { w in
+            wk_matmul(pool, Int32(type.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(cols), x, Int64(cols),
+                      Int64(tokens), &batched, Int64(rows), nil, scratch)
+        }
+        for t in 0..<tokens {
+            var alone = [Float](repeating: .nan, count: rows)
+            bytes.withUnsafeBytes { w in
+                x.withUnsafeBufferPointer { xs in
+                    wk_matmul(pool, Int32(type.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(cols),
+                              xs.baseAddress! + t * cols, Int64(cols), 1, &alone, Int64(rows), nil, scratch)
+                }
+            }
+            #expect(Array(batched[(t * rows)..<((t + 1) * rows)]) == alone, "\(type) token \(t)")
+        }
+    }
+}
