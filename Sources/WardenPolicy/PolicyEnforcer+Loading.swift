@@ -170,7 +170,7 @@ struct PolicyBuilder {
             context: context, request: request, policy: policy, effect: effect, matcher: evaluator,
             readsPolicy: matcher.text.contains(policy.key + "_"), effectField: policy.tokens.firstIndex(of: "eft"), plans: plans,
             rules: RuleSet(key: policy.key, fieldCount: policy.tokens.count, file: policyFile), indexes: [:],
-            usesRoleFunctions: model.roleDefinitions.keys.contains { matcher.text.contains($0 + "(") } || matcher.text.contains("eval("))
+            usesRoleFunctions: callsRoleFunctionOrEval(parsed))
     }
 
     private func plan(for conjunct: MatcherExpression, compiler: MatcherCompiler) throws(MatcherSyntaxError) -> CompiledContext.CandidatePlan? {
@@ -198,6 +198,19 @@ struct PolicyBuilder {
             break
         }
         return nil
+    }
+
+    /// Whether evaluating `expression` may use the per-request role memo: it calls a role function, or
+    /// `eval()` (whose stored rules may call one).
+    func callsRoleFunctionOrEval(_ expression: MatcherExpression) -> Bool {
+        switch expression {
+        case .number, .string, .name: return false
+        case .call(let name, let arguments, _):
+            return name == "eval" || model.roleDefinitions[name] != nil || arguments.contains(where: callsRoleFunctionOrEval)
+        case .unary(_, let operand, _): return callsRoleFunctionOrEval(operand)
+        case .binary(_, let lhs, let rhs, _): return callsRoleFunctionOrEval(lhs) || callsRoleFunctionOrEval(rhs)
+        case .membership(let lhs, let items, _): return callsRoleFunctionOrEval(lhs) || items.contains(where: callsRoleFunctionOrEval)
+        }
     }
 
     private func collectEvalFields(_ expression: MatcherExpression, compiler: MatcherCompiler, into fields: inout Set<Int>) {

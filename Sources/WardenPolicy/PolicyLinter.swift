@@ -15,7 +15,7 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
 /// Static checks beyond what loading enforces: load errors (undefined tokens or functions, malformed
 /// rules), role cycles, rule subjects no role link mentions, rules the effect makes dead, duplicate rules,
-/// invalid patterns, and field values with trailing blanks (Go Casbin keeps them, so such rules silently
+/// invalid patterns (regular expressions, CIDR blocks, globs) that make a rule unmatchable, and field values with trailing blanks (Go Casbin keeps them, so such rules silently
 /// stop matching).
 public enum PolicyLinter {
     public static func lint(modelPath: String, policyPath: String, options: PolicyOptions = PolicyOptions()) -> [PolicyDiagnostic] {
@@ -85,6 +85,7 @@ public enum PolicyLinter {
                 }
             }
         }
+        diagnostics += invalidPatterns(enforcer: enforcer, rows: rows)
         return diagnostics
     }
 }

@@ -104,4 +104,13 @@ import Testing
         #expect(text.contains("'ghost' appears in no g link"))
         #expect(text.contains("p.csv:5:1: warning: duplicate rule"))
     }
+
+    @Test func lintReportsPatternsThatCanNeverMatch() {
+        let model = ModelParsingTests.header + "[matchers]\nm = r.sub == p.sub && regexMatch(r.obj, p.obj) && ipMatch(r.act, p.act)\n"
+        let diagnostics = PolicyLinter.lint(
+            modelText: model, policyText: "p, alice, ^/ok$, 10.0.0.0/8\np, bob, (unclosed, 10.0.0.0/8\np, carol, /x, 10.0.0.0/99\n",
+            modelFile: "m.conf", policyFile: "p.csv")
+        #expect(diagnostics.map(\.location?.line) == [2, 3])
+        #expect(diagnostics.allSatisfy { $0.severity == .error && $0.message.contains("can never match") })
+    }
 }
