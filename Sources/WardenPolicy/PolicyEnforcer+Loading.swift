@@ -47,19 +47,43 @@ struct PolicyBuilder {
         for (key, definition) in model.policyDefinitions { seen[key] = RowDeduplicator(width: definition.tokens.count) }
         for (key, definition) in model.roleDefinitions { seen[key] = RowDeduplicator(width: definition.fieldCount) }
         let model = self.model
+        // Large policies are usually written in runs (the same role, action or domain on many lines), so
+        // each field position remembers its last string and id and skips the hash lookup on a repeat.
+        var lastStrings: [String] = []
+        var lastIDs: [Int32] = []
+        func intern(_ fields: [String]) -> [Int32] {
+            if lastStrings.count < fields.count {
+                lastStrings += Array(repeating: "\u{0}", count: fields.count - lastStrings.count)
+                lastIDs += Array(repeating: -1, count: fields.count - lastIDs.count)
+            }
+            var ids: [Int32] = []
+            ids.reserveCapacity(fields.count)
+            for (position, field) in fields.enumerated() {
+                if lastIDs[position] >= 0, lastStrings[position] == field {
+                    ids.append(lastIDs[position])
+                } else {
+                    let id = table.intern(field)
+                    lastStrings[position] = field
+                    lastIDs[position] = id
+                    ids.append(id)
+                }
+            }
+            return ids
+        }
+        table.reserve(min(policyText.utf8.count / 32, 4_000_000))
         try PolicyCSVReader.read(policyText, file: policyFile) { (row) throws(PolicyError) in
             if let definition = model.policyDefinitions[row.ptype] {
                 guard row.fields.count == definition.tokens.count else {
                     throw PolicyError(.invalidPolicy, "\(row.ptype) rule has \(row.fields.count) fields but '\(row.ptype) = \(definition.tokens.joined(separator: ", "))' needs \(definition.tokens.count)", at: row.location)
                 }
-                let ids = row.fields.map { table.intern($0) }
+                let ids = intern(row.fields)
                 guard seen[row.ptype]!.insert(ids) else { return }
                 ruleSets[row.ptype]!.append(ids, line: row.location.line)
             } else if let role = model.roleDefinitions[row.ptype] {
                 guard row.fields.count == role.fieldCount else {
                     throw PolicyError(.invalidPolicy, "\(row.ptype) rule has \(row.fields.count) fields but its role definition needs \(role.fieldCount)", at: row.location)
                 }
-                let ids = row.fields.map { table.intern($0) }
+                let ids = intern(row.fields)
                 guard seen[row.ptype]!.insert(ids) else { return }
                 links[row.ptype, default: []].append((ids[0], ids[1], role.hasDomain ? ids[2] : RoleGraph.noDomain))
             } else {

@@ -4,6 +4,12 @@ struct StringTable: Sendable {
     private(set) var strings: [String] = []
     private var ids: [String: Int32] = [:]
 
+    /// Makes room for `capacity` strings, so loading a large policy does not rehash repeatedly.
+    mutating func reserve(_ capacity: Int) {
+        strings.reserveCapacity(capacity)
+        ids.reserveCapacity(capacity)
+    }
+
     /// The id of `text`, adding it when new.
     mutating func intern(_ text: String) -> Int32 {
         if let id = ids[text] { return id }
