@@ -48,7 +48,9 @@ enum ModelConfigReader {
                 valueLocation: SourceLocation(file: file, line: start.line, column: valueColumn)))
         }
 
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Editors on some systems start files with a byte-order mark; it is not part of the first line.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.last == "" { lines.removeLast() }
         for rawLine in lines {
             lineNumber += 1

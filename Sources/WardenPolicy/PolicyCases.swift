@@ -26,7 +26,7 @@ public enum PolicyCases {
     public static func parse(_ text: String, file: String) throws(PolicyError) -> [PolicyCase] {
         var cases: [PolicyCase] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }

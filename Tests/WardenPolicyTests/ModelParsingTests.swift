@@ -33,6 +33,12 @@ import Testing
         #expect(model.matchers["m"]?.text == "r_sub == p_sub && r_obj == p_obj && r_act == p_act")
     }
 
+    @Test func aByteOrderMarkAndWindowsLineEndingsAreAccepted() throws {
+        let text = "\u{FEFF}" + (Self.header + "[matchers]\nm = r.sub == p.sub\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let model = try PolicyModel(text: text)
+        #expect(model.matchers["m"]?.text == "r_sub == p_sub")
+    }
+
     @Test func aHashInsideAQuotedMatcherLiteralStillStartsAComment() throws {
         let model = try PolicyModel(text: Self.header + "[matchers]\nm = r.sub == p.sub || r.obj == \"#x\"\n")
         #expect(model.matchers["m"]?.text == "r_sub == p_sub || r_obj == \"")
