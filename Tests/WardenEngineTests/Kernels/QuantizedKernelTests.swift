@@ -100,7 +100,7 @@ struct QuantizedKernelTests {
 
 @Suite("Batched matrix products")
 struct BatchedMatmulTests {
-    @Test("a token's results are bit-identical alone and in a batch of any size", arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
+    @Test("a token's results are bit-identical alone and in a batch of any size", arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q5_K, .q6_K, .q4_1, .f16])
     func batchSizeDoesNotChangeResults(type: GGUFTensorType) {
         var rng = SeededGenerator(seed: 99)
         let rows = 64, cols = 512, tokens = 9
