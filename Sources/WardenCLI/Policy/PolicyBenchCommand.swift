@@ -32,7 +32,7 @@ struct PolicyBenchCommand: ParsableCommand {
         if !skipPycasbin && !pythonReady { print("pycasbin not found (python3 -c 'import casbin' failed): Warden figures only") }
 
         // The million-rule policy first, so the peak memory figure is its own.
-        var scenarios = [BenchmarkScenario.rbacMillion()] + BenchmarkScenario.standard()
+        var scenarios = [PolicyBenchmarkScenario.rbacMillion()] + PolicyBenchmarkScenario.standard()
         if let only { scenarios = scenarios.filter { $0.name.contains(only) } }
         print("µs = thread CPU microseconds per uncached decision, same files and request for both engines")
         print(pad("scenario", 22) + pad("rules", 10) + pad("warden µs", 12) + pad("pycasbin µs", 14) + pad("speedup", 10) + "notes")

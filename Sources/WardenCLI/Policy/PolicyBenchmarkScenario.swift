@@ -2,7 +2,7 @@ import WardenPolicy
 
 /// One of Casbin's standard benchmark scenarios (casbin.org/docs/benchmark, Go Casbin's `*_b_test.go`),
 /// generated as files so Warden and pycasbin read exactly the same model, policy and request.
-struct BenchmarkScenario {
+struct PolicyBenchmarkScenario {
     let name: String
     let model: String
     let policy: String
@@ -43,36 +43,36 @@ struct BenchmarkScenario {
         """
 
     /// `roles` roles over `roles / 10` resources and `users` users, each in role `i / 10` (Go's generator).
-    static func rbacSized(_ name: String, roles: Int, users: Int, request: [PolicyValue]) -> BenchmarkScenario {
+    static func rbacSized(_ name: String, roles: Int, users: Int, request: [PolicyValue]) -> PolicyBenchmarkScenario {
         var lines: [String] = []
         lines.reserveCapacity(roles + users)
         for i in 0..<roles { lines.append("p, group\(i), data\(i / 10), read") }
         for i in 0..<users { lines.append("g, user\(i), group\(i / 10)") }
-        return BenchmarkScenario(name: name, model: rbacModel, policy: lines.joined(separator: "\n") + "\n", request: request)
+        return PolicyBenchmarkScenario(name: name, model: rbacModel, policy: lines.joined(separator: "\n") + "\n", request: request)
     }
 
     /// 1,000,000 rules: 100,000 roles with 10 resources each, and 100,000 users with one role each.
-    static func rbacMillion() -> BenchmarkScenario {
+    static func rbacMillion() -> PolicyBenchmarkScenario {
         var text = ""
         text.reserveCapacity(40_000_000)
         for role in 0..<100_000 {
             for k in 0..<10 { text += "p, group\(role), data\(role * 10 + k), read\n" }
         }
         for user in 0..<100_000 { text += "g, user\(user), group\(user)\n" }
-        var scenario = BenchmarkScenario(name: "rbac-1m-rules", model: rbacModel, policy: text, request: ["user50001", "data500015", "read"])
+        var scenario = PolicyBenchmarkScenario(name: "rbac-1m-rules", model: rbacModel, policy: text, request: ["user50001", "data500015", "read"])
         scenario.pycasbinByDefault = false
         return scenario
     }
 
-    static func standard() -> [BenchmarkScenario] {
-        var scenarios: [BenchmarkScenario] = [
-            BenchmarkScenario(name: "basic", model: basicModel, policy: "p, alice, data1, read\np, bob, data2, write\n", request: ["alice", "data1", "read"]),
-            BenchmarkScenario(name: "rbac", model: rbacModel, policy: rbacPolicy, request: ["alice", "data2", "read"]),
+    static func standard() -> [PolicyBenchmarkScenario] {
+        var scenarios: [PolicyBenchmarkScenario] = [
+            PolicyBenchmarkScenario(name: "basic", model: basicModel, policy: "p, alice, data1, read\np, bob, data2, write\n", request: ["alice", "data1", "read"]),
+            PolicyBenchmarkScenario(name: "rbac", model: rbacModel, policy: rbacPolicy, request: ["alice", "data2", "read"]),
             rbacSized("rbac-small", roles: 100, users: 1_000, request: ["user501", "data9", "read"]),
             rbacSized("rbac-medium", roles: 1_000, users: 10_000, request: ["user5001", "data150", "read"]),
             rbacSized("rbac-large", roles: 10_000, users: 100_000, request: ["user50001", "data1500", "read"]),
         ]
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "rbac-resource-roles",
             model: """
                 [request_definition]
@@ -96,7 +96,7 @@ struct BenchmarkScenario {
                 g2, data2, data_group
                 """,
             request: ["alice", "data1", "read"]))
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "rbac-domains",
             model: """
                 [request_definition]
@@ -119,7 +119,7 @@ struct BenchmarkScenario {
                 g, bob, admin, domain2
                 """,
             request: ["alice", "domain1", "data1", "read"]))
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "abac",
             model: """
                 [request_definition]
@@ -132,7 +132,7 @@ struct BenchmarkScenario {
                 m = r.sub == r.obj.Owner
                 """,
             policy: "", request: ["alice", ["Name": "data1", "Owner": "alice"], "read"]))
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "keymatch",
             model: """
                 [request_definition]
@@ -152,7 +152,7 @@ struct BenchmarkScenario {
                 p, cathy, /cathy_data, (GET)|(POST)
                 """,
             request: ["alice", "/alice_data/resource1", "GET"]))
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "deny-override",
             model: """
                 [request_definition]
@@ -175,7 +175,7 @@ struct BenchmarkScenario {
                 g, alice, data2_admin
                 """,
             request: ["alice", "data1", "read"]))
-        scenarios.append(BenchmarkScenario(
+        scenarios.append(PolicyBenchmarkScenario(
             name: "priority",
             model: """
                 [request_definition]
