@@ -157,7 +157,9 @@ struct KeyRingLoadingTests {
 /// Writes a file with mode 0600, as an operator's editor would leave it.
 func writeSecret(_ text: String, to path: String) throws {
     try? FileManager.default.removeItem(atPath: path)
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        throw CocoaError(.fileWriteUnknown)
+    }
 }
 
 /// A small seeded generator so fuzz failures are reproducible.

@@ -70,7 +70,7 @@ struct NoPlaintextOnDiskTests {
         let files = databaseFiles(directory)
         #expect(files.contains { file in wrappedKeys.contains { file.1.range(of: $0) != nil } }, "keys are on disk before the shred")
         try await store.shred(.owner(aliceMetadata.owner), actor: "op")
-        try await queue.close()
+        try queue.close()
         for (name, bytes) in databaseFiles(directory) {
             for key in wrappedKeys {
                 #expect(bytes.range(of: key) == nil, "\(name) still holds a destroyed wrapped key")

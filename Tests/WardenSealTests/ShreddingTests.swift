@@ -72,7 +72,7 @@ struct ShreddingTests {
         try await queue.write { db in
             try db.execute(sql: "UPDATE sealed_record SET state = 'shredding' WHERE id = ?", arguments: [markedID])
         }
-        try await queue.close()
+        try queue.close()
         let reopened = try await makeStore(in: directory, sink: sink)
         guard case .shredded = try await reopened.state(id: id) else { Issue.record("not completed"); return }
         #expect(sink.events.last?.kind == .promptShredded)

@@ -11,13 +11,22 @@ public enum Envelope {
     public static func seal(
         _ plaintext: some DataProtocol, recordID: String, metadata: RecordMetadata, kek: KeyEncryptionKey
     ) throws(SealError) -> SealedEnvelope {
+        try seal(plaintext, recordID: recordID, metadata: metadata, kek: kek, randomness: SealRandomness())
+    }
+
+    static func seal(
+        _ plaintext: some DataProtocol, recordID: String, metadata: RecordMetadata, kek: KeyEncryptionKey,
+        randomness: borrowing SealRandomness
+    ) throws(SealError) -> SealedEnvelope {
         let contentAAD = EnvelopeAAD.content(recordID: recordID, metadata: metadata)
         let wrapAAD = EnvelopeAAD.wrap(keyVersion: kek.version, content: contentAAD)
-        let dataKey = SymmetricKey(size: .bits256)
+        let dataKey = randomness.dataKey
+        let contentNonce = randomness.contentNonce
+        let wrapNonce = randomness.wrapNonce
         do {
-            let content = try AES.GCM.seal(plaintext, using: dataKey, nonce: AES.GCM.Nonce(), authenticating: contentAAD)
+            let content = try AES.GCM.seal(plaintext, using: dataKey, nonce: contentNonce, authenticating: contentAAD)
             let wrapped = try dataKey.withUnsafeBytes { keyBytes in
-                try AES.GCM.seal(keyBytes, using: kek.key, nonce: AES.GCM.Nonce(), authenticating: wrapAAD)
+                try AES.GCM.seal(keyBytes, using: kek.key, nonce: wrapNonce, authenticating: wrapAAD)
             }
             return SealedEnvelope(
                 keyVersion: kek.version,

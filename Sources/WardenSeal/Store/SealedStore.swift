@@ -177,8 +177,9 @@ public final class SealedStore: Sendable {
         }
         let kek = currentRing().primary
         let grant = try ledger.take(version: kek.version)
-        let id = RecordID.generate()
-        let envelope = try Envelope.seal(plaintext, recordID: id, metadata: metadata, kek: kek)
+        let randomness = SealRandomness()
+        let id = randomness.recordID
+        let envelope = try Envelope.seal(plaintext, recordID: id, metadata: metadata, kek: kek, randomness: randomness)
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         var row = SealedRow(id: id, createdAtMilliseconds: now, metadata: metadata, envelope: envelope)
         row.rotationDue = grant == .granted(shouldRotate: true)
