@@ -5,29 +5,45 @@ import Foundation
 /// pycasbin's `ipaddress` keeps the families apart). An invalid address is an evaluation error.
 enum IPAddressMatcher {
     /// 16 bytes, IPv4 stored as IPv4-mapped IPv6; `isIPv4` remembers the written family.
-    struct Address: Equatable {
+    struct Address: Equatable, Sendable {
         var bytes: [UInt8]
         var isIPv4: Bool
+    }
+
+    /// A parsed `ipMatch` pattern: a CIDR block, a single address, or the reason it is neither.
+    enum Network: Sendable {
+        case block(Address, bits: Int)
+        case single(Address)
+        case invalid
+
+        init(_ pattern: String) {
+            if let slash = pattern.firstIndex(of: "/") {
+                let base = String(pattern[..<slash])
+                let bitsText = pattern[pattern.index(after: slash)...]
+                if let network = IPAddressMatcher.parse(base), let bits = Int(bitsText), bitsText.allSatisfy(\.isASCII),
+                    bitsText.first != "+", bitsText.first != "-", bits >= 0, bits <= (network.isIPv4 ? 32 : 128)
+                {
+                    self = .block(network, bits: bits)
+                } else {
+                    self = .invalid
+                }
+            } else if let address = IPAddressMatcher.parse(pattern) {
+                self = .single(address)
+            } else {
+                self = .invalid
+            }
+        }
     }
 
     static func ipMatch(_ address: String, _ pattern: String) throws(EvaluationError) -> Bool {
         guard let ip = parse(address) else {
             throw EvaluationError("invalid argument: ip1 in ipMatch() function is not an IP address")
         }
-        if let slash = pattern.firstIndex(of: "/") {
-            let base = String(pattern[..<slash])
-            let bitsText = pattern[pattern.index(after: slash)...]
-            if let network = parse(base), let bits = Int(bitsText), bitsText.allSatisfy(\.isASCII), bitsText.first != "+",
-                bits >= 0, bits <= (network.isIPv4 ? 32 : 128)
-            {
-                return contains(network: network, bits: bits, ip)
-            }
-            throw EvaluationError("invalid argument: ip2 in ipMatch() function is neither an IP address nor a CIDR")
+        switch PatternCache.shared.network(pattern) {
+        case .block(let network, let bits): return contains(network: network, bits: bits, ip)
+        case .single(let other): return other.bytes == ip.bytes
+        case .invalid: throw EvaluationError("invalid argument: ip2 in ipMatch() function is neither an IP address nor a CIDR")
         }
-        guard let other = parse(pattern) else {
-            throw EvaluationError("invalid argument: ip2 in ipMatch() function is neither an IP address nor a CIDR")
-        }
-        return other.bytes == ip.bytes
     }
 
     /// Go's `IPNet.Contains`: a network written in v4 form (or v4-mapped) holds only addresses that have a v4

@@ -40,8 +40,7 @@ enum KeyMatchFunctions {
 
     static func keyMatch2(_ key1: String, _ key2: String) throws(EvaluationError) -> Bool {
         if isLiteral(key2) { return key1 == key2 }
-        let pattern = replacingPlaceholders(in: key2.replacingOccurrences(of: "/*", with: "/.*"), style: .colon, with: "[^/]+")
-        return try RegexCache.shared.regex(anchored(pattern)).matches(key1)
+        return try PatternCache.shared.keyMatch2(key2).matches(key1)
     }
 
     static func keyMatch3(_ key1: String, _ key2: String) throws(EvaluationError) -> Bool {

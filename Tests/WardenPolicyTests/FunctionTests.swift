@@ -29,6 +29,22 @@ import Testing
         #expect(!(try KeyMatchFunctions.keyMatch2("/resource1\n", "/resource1")))
     }
 
+    @Test func preparedKeyMatch2PatternsAgreeWithTheRegexCasbinBuilds() throws {
+        let patterns = ["/admin/*", "/v1/models/:id", "/*", "/a/:x/b/:y", "/v1/chat/completions", "/files/:name.txt", "/a/b/*"]
+        let keys = ["/admin/keys", "/admin/", "/admin", "/admin/a/b", "/admin/a\nb", "/v1/models/x", "/v1/models/", "/v1/models/x/y",
+                    "/", "/a/1/b/2", "/a//b/2", "/v1/chat/completions", "/v1/chat/completions/", "/files/a.txt", "/files/a:b", "/a/b/c", "/a/b", ""]
+        for pattern in patterns {
+            let prepared = KeyPattern(keyMatch2: pattern)
+            guard case .segments = prepared else { continue }
+            let converted = KeyMatchFunctions.replacingPlaceholders(in: pattern.replacingOccurrences(of: "/*", with: "/.*"), style: .colon, with: "[^/]+")
+            let regex = try NSRegularExpression(pattern: "\\A" + converted + "\\z")
+            for key in keys {
+                let expected = regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil
+                #expect(try prepared.matches(key) == expected, "\(pattern) vs \(key)")
+            }
+        }
+    }
+
     @Test func keyGetVariantsReturnTheMatchedParts() throws {
         #expect(KeyMatchFunctions.keyGet("/foo/bar/foo", "/foo/*") == "bar/foo")
         #expect(KeyMatchFunctions.keyGet("/bar/foo", "/foo/*") == "")
