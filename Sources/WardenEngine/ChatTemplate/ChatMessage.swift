@@ -7,9 +7,12 @@ public struct ChatMessage: Sendable, Equatable {
         case assistant
     }
 
+    /// Who wrote the message.
     public var role: Role
+    /// The message text, as the user or model wrote it; never parsed for control tokens.
     public var content: String
 
+    /// A message from `role` saying `content`.
     public init(role: Role, content: String) {
         self.role = role
         self.content = content

@@ -26,7 +26,9 @@ public struct ChatTemplate: Sendable, Equatable {
         case fallback
     }
 
+    /// The prompt format in use.
     public let family: ChatTemplateFamily
+    /// How `family` was chosen.
     public let source: Source
 
     /// A template of a known family, chosen by the caller.

@@ -4,6 +4,7 @@
 public struct ChatTemplateError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The stable kind of problem.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's stable name, e.g. `unknownTemplate`.
         public let rawValue: String
         private init(_ rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
@@ -14,6 +15,7 @@ public struct ChatTemplateError: Error, Hashable, Sendable, CustomStringConverti
         public static let invalidConversation = Code("invalidConversation")
     }
 
+    /// What went wrong, as a stable code.
     public let code: Code
     private let reason: String
 

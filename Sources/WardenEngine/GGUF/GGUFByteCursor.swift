@@ -2,19 +2,27 @@
 /// instead of reading past the end. Integers are little-endian, and reads need no alignment.
 struct GGUFByteCursor {
     private let bytes: UnsafeRawBufferPointer
+    /// The size of the whole file, which may exceed `bytes` when the header is capped.
+    private let fileByteCount: Int
     /// The offset of the next byte to read.
     private(set) var position: Int = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
+    /// A cursor over the first `maxReadable` bytes of `file` (the header cap).
+    init(_ file: UnsafeRawBufferPointer, maxReadable: Int = .max) {
+        self.bytes = UnsafeRawBufferPointer(rebasing: file[0..<min(file.count, maxReadable)])
+        self.fileByteCount = file.count
     }
 
-    /// Bytes left after `position`.
+    /// Bytes left after `position` within the readable part.
     var remaining: Int { bytes.count - position }
 
     /// Makes sure `count` more bytes exist, naming what was being read if not.
     func require(_ count: Int, for what: @autoclosure () -> String) throws(GGUFError) {
         guard count >= 0, count <= remaining else {
+            if count >= 0, count <= fileByteCount - position {
+                throw GGUFError(
+                    .limitExceeded, "\(what()) lies beyond the \(bytes.count)-byte header limit", offset: position)
+            }
             throw GGUFError(.truncated, "file ends inside \(what()) (needs \(count) bytes, \(remaining) left)", offset: position)
         }
     }
@@ -47,6 +55,11 @@ struct GGUFByteCursor {
         let count = Int(raw)
         let (needed, overflow) = count.multipliedReportingOverflow(by: minimumItemBytes)
         guard !overflow, needed <= remaining else {
+            if !overflow, needed <= fileByteCount - position {
+                throw GGUFError(
+                    .limitExceeded, "\(what()) is \(count), more than fits in the \(bytes.count)-byte header limit",
+                    offset: start)
+            }
             throw GGUFError(
                 .truncated, "\(what()) is \(count) but only \(remaining) bytes remain in the file", offset: start)
         }

@@ -17,6 +17,10 @@ public struct GGUFLimits: Sendable, Equatable {
     /// Most elements in all metadata arrays together, bounding the memory metadata can take.
     public var maxTotalArrayElements: Int = 1 << 26
 
+    /// Most bytes of header (metadata and tensor infos) read into memory. Tensor data is not counted: it stays in
+    /// the mapping. Real headers are a few MiB (Gemma 3's 262k-token vocabulary is 6.5 MB).
+    public var maxHeaderByteCount: Int = 256 << 20
+
     /// The default limits.
     public static let `default` = GGUFLimits()
 

@@ -30,7 +30,7 @@ struct GGUFParser {
 
     private init(bytes: UnsafeRawBufferPointer, limits: GGUFLimits) {
         self.limits = limits
-        self.cursor = GGUFByteCursor(bytes)
+        self.cursor = GGUFByteCursor(bytes, maxReadable: limits.maxHeaderByteCount)
         self.fileByteCount = bytes.count
         self.arrayElementBudget = limits.maxTotalArrayElements
     }

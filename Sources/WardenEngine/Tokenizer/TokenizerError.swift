@@ -6,6 +6,7 @@
 public struct TokenizerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The stable kind of problem.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's stable name, e.g. `unknownTemplate`.
         public let rawValue: String
         private init(_ rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }

@@ -110,7 +110,8 @@ extension Vocabulary {
 
         // Tokens that end generation are control tokens even when the file says otherwise (as llama.cpp does).
         var endOfGeneration = Set([eosID, endOfTurnID, endOfMessageID].compactMap { $0 })
-        for (text, id) in idsByText where Self.endOfGenerationTexts.contains(text) {
+        for text in Self.endOfGenerationTexts {
+            guard let id = idsByText[text] else { continue }
             endOfGeneration.insert(id)
             attributes[Int(id)].insert(.control)
         }

@@ -58,6 +58,22 @@ import WardenEngine
         expectError(.limitExceeded, overLimit.bytes)
     }
 
+    @Test func aHeaderLargerThanTheHeaderLimitIsRejectedAsSuch() throws {
+        var limits = GGUFLimits()
+        limits.maxHeaderByteCount = 4096
+        var file = HandMadeGGUF(tensorCount: 0, metadataCount: 1)
+        file.string("big")
+        file.u32(8)
+        file.string(String(repeating: "x", count: 10_000))
+        do {
+            _ = try GGUFFile(bytes: file.bytes, limits: limits)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .limitExceeded)
+        }
+        #expect(throws: Never.self) { try GGUFFile(bytes: file.bytes) }
+    }
+
     @Test func arraysNestedTooDeeplyAreRejected() {
         var nested = HandMadeGGUF(tensorCount: 0, metadataCount: 1)
         nested.string("k")
