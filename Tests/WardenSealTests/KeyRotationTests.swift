@@ -131,6 +131,20 @@ struct KeyRotationTests {
         #expect(!sink.events.contains { $0.kind == .keyRotated })
     }
 
+    @Test("A running store starts sealing with a rotated primary within a second, without being told")
+    func runningStorePicksUpRotation() async throws {
+        let directory = try TemporaryDirectory()
+        let sink = RecordingSink()
+        let store = try await makeStore(in: directory, sink: sink)
+        let before = try await store.seal(text: "before", metadata: aliceMetadata)
+        try await KeyRingAdministration.rotate(at: directory.file("keyring.json"), actor: "op", sink: sink)
+        try await Task.sleep(for: .milliseconds(1100))
+        let after = try await store.seal(text: "after", metadata: aliceMetadata)
+        #expect(try await store.state(id: before) == .sealed(keyVersion: 1))
+        #expect(try await store.state(id: after) == .sealed(keyVersion: 2))
+        #expect(try await store.read(id: before, actor: "a").plaintext == Data("before".utf8))
+    }
+
     @Test("Limits beyond the GCM bound are refused")
     func limitsAreValidated() async throws {
         let directory = try TemporaryDirectory()

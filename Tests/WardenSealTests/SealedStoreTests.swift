@@ -110,6 +110,14 @@ struct SealedStoreTests {
         #expect(try await reopened.read(id: ids[299], actor: "a").plaintext == Data("queued 299".utf8))
     }
 
+    @Test("A database file that is not SQLite is refused with a storage error, not a crash")
+    func corruptDatabaseIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        try writeSecret(String(repeating: "not a database ", count: 400), to: directory.file("prompts.db"))
+        let error = await expectSealError(.storageFailure) { _ = try await makeStore(in: directory) }
+        #expect(error?.description.contains("prompts.db") == true)
+    }
+
     @Test("Ages parse with units and refuse hostile values")
     func agesParse() async throws {
         #expect(try RetentionAge.parse("30d") == .seconds(30 * 86_400))
