@@ -101,7 +101,8 @@ public enum Envelope {
                 ciphertext: envelope.wrappedKey.prefix(32),
                 tag: envelope.wrappedKey.suffix(16)
             )
-            let keyBytes = try AES.GCM.open(box, using: kek.key, authenticating: wrapAAD)
+            var keyBytes = try AES.GCM.open(box, using: kek.key, authenticating: wrapAAD)
+            defer { keyBytes.resetBytes(in: keyBytes.startIndex..<keyBytes.endIndex) }  // the key lives on only in SymmetricKey's zeroed-on-free storage
             return SymmetricKey(data: keyBytes)
         } catch {
             throw SealError(.integrityFailure, recordID: recordID, "wrapped data key failed authentication (wrapped key, wrap nonce, key version or a bound field was altered)")
