@@ -107,7 +107,7 @@ public struct Tokenizer: Sendable {
                     let scalars = Array(String(decoding: bytes[range], as: UTF8.self).unicodeScalars)
                     for word in Self.split(scalars, with: preTokenizer) {
                         var utf8: [UInt8] = []
-                        for scalar in scalars[word] { utf8.append(contentsOf: String(scalar).utf8) }
+                        for scalar in scalars[word] { UTF8.encode(scalar) { utf8.append($0) } }
                         encoder.encode(word: ByteLevelMapping.encode(utf8), into: &output)
                     }
                 }

@@ -20,6 +20,20 @@ import WardenEngine
         _ = sum
     }
 
+    /// The tokenizer and chat template read the same untrusted metadata: building them from a mutated file must
+    /// also end in a value or an error, and a tokenizer that builds must encode and decode without crashing.
+    private func exerciseTokenizer(of file: GGUFFile) {
+        guard let tokenizer = try? Tokenizer(gguf: file) else { return }
+        let ids = tokenizer.encode("Hello, wörld! 12345 <|im_start|>\n\t 日本", parseSpecial: true)
+        #expect(ids.allSatisfy { $0 >= 0 && Int($0) < tokenizer.vocabularySize })
+        _ = tokenizer.decode(ids + [-1, Int32.max], renderSpecial: true)
+        if let template = try? ChatTemplate(gguf: file, fallback: .chatML),
+            let prompt = try? template.render([ChatMessage(role: .user, content: "hi")])
+        {
+            _ = tokenizer.encode(prompt)
+        }
+    }
+
     private func mutate(_ original: [UInt8], headerEnd: Int, using rng: inout SeededGenerator) -> [UInt8] {
         var bytes = original
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -59,6 +73,7 @@ import WardenEngine
             if let file = try? GGUFFile(bytes: bytes) {
                 accepted += 1
                 try touchEveryTensor(file)
+                exerciseTokenizer(of: file)
             }
         }
         // Some mutations land in values that do not matter (scores, padding); most must be caught.
