@@ -35,7 +35,7 @@ struct wk_pool {
     _Atomic int sleepers;
     _Atomic int stop;
     uint32_t generation;
-    int solo_jobs_left;
+    _Atomic int solo_jobs_left;
 };
 
 typedef struct {
@@ -89,10 +89,11 @@ static void *worker_main(void *raw) {
     wk_pool *pool = arg.pool;
     while (!atomic_load(&pool->stop)) {
         run_claims(pool, arg.index);
-        // Spin a little: in a forward pass the next job usually follows within microseconds.
+        // Spin a little: in a forward pass the next job usually follows within microseconds. Not while the caller
+        // runs alone because cores are busy elsewhere: then spinning would only take time from others.
         uint64_t start = now_ns();
         int found = 0;
-        while (now_ns() - start < WK_SPIN_NS) {
+        while (atomic_load_explicit(&pool->solo_jobs_left, memory_order_relaxed) == 0 && now_ns() - start < WK_SPIN_NS) {
             for (int i = 0; i < 64; i++) _mm_pause();
             if (has_work(pool) || atomic_load(&pool->stop)) {
                 found = 1;
