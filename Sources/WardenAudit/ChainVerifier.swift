@@ -19,6 +19,7 @@ struct ChainVerifier {
     private var pending: [UInt64: (checkpoint: AuditCheckpoint, fromWitness: Bool)] = [:]
     /// Size of the newest checkpoint whose root matched (records up to it are authenticated).
     private var verifiedSize: UInt64
+    private var verifiedRoot: [UInt8]?
     private var scratch = [UInt8]()
     private let logIDBytes: [UInt8]
     /// Tree size before the first record (0, or the archived/exported prefix).
@@ -77,6 +78,13 @@ struct ChainVerifier {
         guard publicKey.isValidSignature(of: c) else {
             return fail(.forgedCheckpoint, c.treeSize, "\(source) of tree size \(c.treeSize) has an invalid signature")
         }
+        if c.treeSize == verifiedSize, let verifiedRoot, c.treeSize == range.size {
+            // The same tree size was already matched (e.g. the export's copy of a witnessed checkpoint).
+            guard verifiedRoot == c.rootHash else {
+                return fail(.forgedCheckpoint, c.treeSize, "two validly signed checkpoints of tree size \(c.treeSize) have different roots (fork)")
+            }
+            return
+        }
         if let existing = pending[c.treeSize] {
             guard existing.checkpoint.rootHash == c.rootHash else {
                 return fail(.forgedCheckpoint, c.treeSize, "two validly signed checkpoints of tree size \(c.treeSize) have different roots (fork)")
@@ -108,6 +116,7 @@ struct ChainVerifier {
             return
         }
         verifiedSize = size
+        verifiedRoot = root
         report.checkpointCount += 1
         if fromWitness { report.witnessCheckpointCount += 1 }
         if size >= (report.signedTreeSize ?? 0) {

@@ -15,6 +15,7 @@ import Testing
         let report = try AuditVerifier.verifyExport(path: export, publicKey: bed.publicKey(), witnessPath: bed.witnessPath)
         #expect(report.isValid, "\(report.summary)")
         #expect(report.recordCount == 37 && report.signedTreeSize == 37)
+        #expect(report.checkpointCount == 4, "10, 20, 30 and the final 37, each counted once though in both export and witness")
     }
 
     @Test func aPartialExportStartingMidLogVerifiesAgainstItsCheckpoints() async throws {
