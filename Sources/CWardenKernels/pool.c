@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@
 #define WK_SPIN_NS 200000         // idle workers spin this long before sleeping
 #define WK_STRAGGLER_NS 1000000   // a wait this long for a claimed task means a core is busy elsewhere
 #define WK_SOLO_JOBS 256          // jobs then run on the caller alone before the workers are tried again
+#define WK_SOLO_JOBS_MAX 16384    // the longest such stretch, reached by doubling while the cores stay busy
+#define WK_WINDOW_JOBS 64         // parallel jobs over which waiting time is judged
 
 struct wk_pool {
     int threads;
@@ -36,6 +39,12 @@ struct wk_pool {
     _Atomic int stop;
     uint32_t generation;
     _Atomic int solo_jobs_left;
+    // Judging whether the workers help: over a window of parallel jobs, the time the caller spent waiting for
+    // tasks that workers had claimed, against the jobs' total time.
+    int window_jobs;
+    uint64_t window_wait_ns, window_total_ns;
+    long window_preemptions;  // the caller's involuntary context switches when the window began
+    int solo_window;
 };
 
 typedef struct {
@@ -47,6 +56,12 @@ static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/// Times the calling thread was preempted (involuntary context switches) so far.
+static long preemptions(void) {
+    struct rusage usage;
+    return getrusage(RUSAGE_THREAD, &usage) == 0 ? usage.ru_nivcsw : 0;
 }
 
 static void futex_wait(_Atomic uint32_t *addr, uint32_t expected) {
@@ -115,6 +130,7 @@ wk_pool *wk_pool_create(int threads) {
     wk_pool *pool = calloc(1, sizeof(wk_pool));
     if (!pool) return NULL;
     pool->threads = threads;
+    pool->solo_window = WK_SOLO_JOBS;
     atomic_store(&pool->claim, (uint64_t)WK_CLAIM_LOCKED);
     for (int i = 1; i < threads; i++) {
         wk_worker_arg *arg = malloc(sizeof(wk_worker_arg));
@@ -151,6 +167,7 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
         for (int64_t t = 0; t < count; t++) fn(context, t, 0);
         return;
     }
+    const uint64_t job_start = now_ns();
     uint32_t gen = ++pool->generation;
     atomic_store(&pool->claim, ((uint64_t)gen << 32) | WK_CLAIM_LOCKED);
     atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
@@ -164,6 +181,7 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
     }
     run_claims(pool, 0);
     // Every task is claimed; wait for the ones workers are still running.
+    uint64_t waited = 0;
     if (atomic_load_explicit(&pool->done, memory_order_acquire) < count) {
         uint64_t start = now_ns();
         uint64_t spins = 0;
@@ -171,7 +189,30 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
             _mm_pause();
             if (++spins % 1024 == 0 && now_ns() - start > 50000) sched_yield();
         }
-        if (now_ns() - start > WK_STRAGGLER_NS) pool->solo_jobs_left = WK_SOLO_JOBS;
+        waited = now_ns() - start;
     }
     atomic_store(&pool->claim, ((uint64_t)gen << 32) | WK_CLAIM_LOCKED);
+    // A worker that keeps the caller waiting is one that does not get a core: then run alone for a while, twice as
+    // long each time the workers still do not help, and back to the short stretch once they do.
+    pool->window_wait_ns += waited;
+    pool->window_total_ns += now_ns() - job_start;
+    pool->window_jobs++;
+    int go_solo = waited > WK_STRAGGLER_NS;
+    if (pool->window_jobs == 1) pool->window_preemptions = preemptions();
+    if (pool->window_jobs >= WK_WINDOW_JOBS) {
+        // Busy: over 20% of the time spent waiting for workers, or the caller itself preempted repeatedly (more
+        // runnable threads than cores, so our extra threads only take turns with ours and others').
+        const long preempted = preemptions() - pool->window_preemptions;
+        const int busy = pool->window_wait_ns * 5 > pool->window_total_ns || preempted >= 2;
+        go_solo = go_solo || busy;
+        if (!busy) pool->solo_window = WK_SOLO_JOBS;
+        pool->window_jobs = 0;
+        pool->window_wait_ns = pool->window_total_ns = 0;
+    }
+    if (go_solo) {
+        atomic_store(&pool->solo_jobs_left, pool->solo_window);
+        pool->solo_window = pool->solo_window * 2 > WK_SOLO_JOBS_MAX ? WK_SOLO_JOBS_MAX : pool->solo_window * 2;
+        pool->window_jobs = 0;
+        pool->window_wait_ns = pool->window_total_ns = 0;
+    }
 }
