@@ -15,7 +15,7 @@ typedef struct {
     int64_t max_count;
 } wk_attn_job;
 
-/// Dot product of floats with fp16 values; `n` is a multiple of 8.
+/// Dot product of floats with fp16 values.
 static float dot_f32_f16(const float *a, const uint16_t *b, int n) {
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
     int i = 0;
@@ -24,10 +24,12 @@ static float dot_f32_f16(const float *a, const uint16_t *b, int n) {
         acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8),
                                _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i + 8))), acc1);
     }
-    for (; i < n; i += 8) {
+    for (; i + 8 <= n; i += 8) {
         acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i))), acc0);
     }
-    return wk_hsum(_mm256_add_ps(acc0, acc1));
+    float sum = wk_hsum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; i++) sum += a[i] * wk_f16(b[i]);
+    return sum;
 }
 
 void wk_f32_to_f16(const float *x, uint16_t *y, int64_t n) {
