@@ -8,13 +8,12 @@ final class ComputeThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var stopped = false
-    private var thread: Thread?
 
+    /// Starts the thread. It holds this object until `stop()` lets its loop end, so the object outlives every access.
     init(name: String) {
-        let thread = Thread { [unowned self] in self.runLoop() }
+        let thread = Thread { [self] in self.runLoop() }
         thread.name = name
         thread.stackSize = 8 << 20
-        self.thread = thread
         thread.start()
     }
 
