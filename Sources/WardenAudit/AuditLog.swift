@@ -16,6 +16,7 @@ public final class AuditLog: Sendable {
     /// Present when `configuration.hmacKeyPath` is set.
     public let keyedHasher: AuditKeyedHasher?
     private let writer: AuditLogWriter
+    private let lock: AuditWriterLock
 
     /// Opens (or creates) the log, recovers the witness after a crash, and starts the writer thread.
     /// Throws `.logBehindWitness` if the database lost records a witnessed checkpoint covers.
@@ -24,6 +25,7 @@ public final class AuditLog: Sendable {
         self.configuration = configuration
         self.keyedHasher = try configuration.hmacKeyPath.map { path throws(AuditError) in try AuditKeys.loadKeyedHasher(path: path) }
         let signer = try AuditKeys.loadSigner(path: configuration.signingKeyPath)
+        lock = try AuditWriterLock(databasePath: configuration.databasePath)
         writer = try AuditLogWriter(configuration: configuration, signer: signer)
         writer.start()
     }
@@ -71,6 +73,7 @@ public final class AuditLog: Sendable {
 
     /// Drains pending appends, writes a final checkpoint, and stops the writer. Later appends throw `.closed`.
     public func close() async throws(AuditError) {
+        defer { lock.release() }
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 writer.requestClose(continuation)
