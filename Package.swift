@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: sharedSwiftSettings
         ),
@@ -130,8 +131,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenPolicyTests", dependencies: ["WardenPolicy"], exclude: ["Fixtures"], swiftSettings: sharedSwiftSettings),
-        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit"], swiftSettings: sharedSwiftSettings),
-        .testTarget(name: "WardenSealTests", dependencies: ["WardenSeal"], swiftSettings: sharedSwiftSettings),
+        .testTarget(
+            name: "WardenAuditTests", dependencies: ["WardenAudit"], exclude: ["Fixtures"], swiftSettings: sharedSwiftSettings),
+        .testTarget(
+            name: "WardenSealTests", dependencies: ["WardenSeal", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: sharedSwiftSettings),
         .testTarget(
             name: "WardenPKITests",
             dependencies: [
@@ -141,7 +145,8 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
-        .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: sharedSwiftSettings),
+        .testTarget(
+            name: "WardenEngineTests", dependencies: ["WardenEngine"], exclude: ["Fixtures"], swiftSettings: sharedSwiftSettings),
         .testTarget(
             name: "WardenCLITests",
             dependencies: ["WardenTesting", "WardenPKI"],
@@ -150,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "WardenGatewayTests",
             dependencies: [
-                "WardenGateway", "WardenTesting", "WardenPKI",
+                "WardenGateway", "WardenTesting", "WardenPKI", "WardenAudit", "WardenSeal",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

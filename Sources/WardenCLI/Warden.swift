@@ -8,6 +8,8 @@ struct Warden: AsyncParsableCommand {
         commandName: "warden",
         abstract: "A secured gateway for running large language models on your own machines.",
         subcommands: [
-            InitCommand.self, CertsCommand.self, ServeCommand.self, KeysCommand.self, PromptsCommand.self, PolicyCommand.self,
+            InitCommand.self, CertsCommand.self, ServeCommand.self,
+            PolicyCommand.self, AuditCommand.self, KeysCommand.self, PromptsCommand.self,
+            GenerateCommand.self, TokenizeCommand.self, EngineBenchCommand.self,
         ])
 }

@@ -8,7 +8,7 @@ struct SignalReloadService: Service {
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
-            gateway.reload()
+            await gateway.reload()
         }
     }
 }

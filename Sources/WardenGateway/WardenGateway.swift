@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
+import WardenAudit
 import WardenPKI
 
 /// The composed gateway: mutual TLS listener, authorization, routes, reloads and graceful shutdown.
@@ -17,37 +18,64 @@ public final class WardenGateway: Sendable {
     let identities = PeerIdentityRegistry()
     let tlsMaterials: TLSMaterialStore
     public let policy: PolicyService
+    public let recorder: RequestRecorder
     let catalog: ModelCatalog
     let backend: (any CompletionBackend)?
     let logger: Logger
     private let port = PortBox()
 
+    /// Builds the gateway around an open audit log and sealed store (`recorder`) and, when a model is configured,
+    /// its engine. Without an engine the completion routes answer 503.
     public init(
-        configuration: WardenConfiguration, backend: (any CompletionBackend)? = nil, catalog: ModelCatalog = ModelCatalog(),
+        configuration: WardenConfiguration, recorder: RequestRecorder, engine: EngineService? = nil,
         logger: Logger = Logger(label: "warden")
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.recorder = recorder
+        if let engine {
+            catalog = ModelCatalog(entries: [engine.entry])
+            backend = EngineCompletionBackend(service: engine, recorder: recorder, logger: logger)
+        } else {
+            catalog = ModelCatalog()
+            backend = nil
+        }
+        tlsMaterials = try TLSMaterialStore(configuration: configuration.tls, mapping: configuration.identity)
+        policy = try PolicyService(configuration: configuration.policy)
+    }
+
+    /// A gateway with a given backend and catalog, for tests of the HTTP layer.
+    init(
+        configuration: WardenConfiguration, recorder: RequestRecorder, backend: (any CompletionBackend)?,
+        catalog: ModelCatalog, logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.recorder = recorder
         self.backend = backend
         self.catalog = catalog
         tlsMaterials = try TLSMaterialStore(configuration: configuration.tls, mapping: configuration.identity)
         policy = try PolicyService(configuration: configuration.policy)
     }
 
+    /// The actor recorded for the gateway's own events.
+    var serverActor: String { "warden:" + configuration.audit.logID }
+
     /// The port the listener is bound to once running (useful with port 0).
     public var boundPort: Int? { port.value }
 
     /// Whether each dependency of serving is ready, as `/readyz` reports it.
     public func readiness() -> [String: Bool] {
-        ["policy": policy.isReady, "model": backend != nil && !catalog.entries.isEmpty]
+        ["policy": policy.isReady, "model": backend != nil && !catalog.entries.isEmpty, "audit": recorder.isHealthy]
     }
 
     /// Re-reads TLS material and policy; each keeps its old version if its new files are broken.
-    public func reload() {
+    public func reload() async {
         let tls = tlsMaterials.reload(logger: logger)
         metrics.tlsReload(succeeded: (try? tls.get()) != nil)
         let report = policy.reload()
         metrics.policyReload(succeeded: report.succeeded)
+        await recorder.recordPolicyReload(report, actor: serverActor)
         if report.succeeded {
             logger.notice("policy reloaded", metadata: ["version": "\(report.version ?? "")"])
         } else {
@@ -62,9 +90,9 @@ public final class WardenGateway: Sendable {
         router.add(middleware: EdgeMiddleware(metrics: metrics, identities: identities, logger: logger))
         router.add(
             middleware: AuthorizationMiddleware(
-                identities: identities, policy: policy, catalog: catalog,
+                identities: identities, policy: policy, recorder: recorder, catalog: catalog,
                 clearanceAttribute: configuration.clearanceAttribute, maxBodyBytes: configuration.server.maxBodyBytes,
-                logger: logger))
+                metrics: metrics, logger: logger))
         ModelsController(catalog: catalog).register(with: router)
         CompletionsController(catalog: catalog, backend: backend).register(with: router)
         HealthController(readiness: { [self] in readiness() }).register(with: router)
@@ -102,15 +130,31 @@ public final class WardenGateway: Sendable {
     public func run() async throws {
         let application = makeApplication()
         let reloader = SignalReloadService(gateway: self)
+        let retention = RetentionService(store: recorder.store, configuration: configuration.seal, logger: logger)
+        try await recorder.recordServer(
+            .serverStarted, actor: serverActor,
+            fields: ["address": .string("\(configuration.server.host):\(configuration.server.port)"),
+                     "policy_version": .string(policy.version ?? ""),
+                     "model": .string(catalog.entries.first?.id ?? "")])
         var group = ServiceGroupConfiguration(
             services: [
                 .init(service: application),
                 .init(service: reloader, successTerminationBehavior: .ignore),
+                .init(service: retention, successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
-        try await ServiceGroup(configuration: group).run()
+        let outcome: Result<Void, any Error>
+        do {
+            try await ServiceGroup(configuration: group).run()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await recorder.recordServer(.serverStopped, actor: serverActor, fields: [:])
+        try? await recorder.audit.close()
+        try outcome.get()
     }
 }
 

@@ -26,10 +26,14 @@ public struct Curl: Sendable {
     }
 
     /// Performs one request; `body` is sent as is (binary-safe) from a temporary file.
+    ///
+    /// Asynchronous on purpose: the server under test runs its handshake checks and handlers on Swift's
+    /// cooperative pool, which has one thread per core; a test blocking one of them while waiting for curl can
+    /// starve the very server it is waiting for.
     public func request(
         _ url: String, method: String = "GET", body: [UInt8]? = nil, headers: [String] = [],
         extraArguments: [String] = [], timeoutSeconds: Int = 20
-    ) throws -> Result {
+    ) async throws -> Result {
         let directory = TemporaryDirectory(prefix: "curl")
         var arguments = ["-sS", "--max-time", String(timeoutSeconds), "--cacert", caPath, "-X", method,
                          "-o", directory.file("body"), "-D", directory.file("headers"), "-w", "%{http_code}"]
@@ -43,14 +47,13 @@ public struct Curl: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let statusText = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        FileManager.default.createFile(atPath: directory.file("stdout"), contents: nil)
+        FileManager.default.createFile(atPath: directory.file("stderr"), contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("stdout")))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("stderr")))
+        try await process.runToCompletion()
+        let statusText = (try? String(contentsOfFile: directory.file("stdout"), encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: directory.file("stderr"), encoding: .utf8)) ?? ""
         let responseBody = (try? String(contentsOfFile: directory.file("body"), encoding: .utf8)) ?? ""
         var parsedHeaders: [String: String] = [:]
         if let headerText = try? String(contentsOfFile: directory.file("headers"), encoding: .utf8) {
@@ -63,5 +66,20 @@ public struct Curl: Sendable {
         return Result(
             exitCode: process.terminationStatus, status: Int(statusText) ?? 0, headers: parsedHeaders,
             body: responseBody, stderr: stderr)
+    }
+}
+
+extension Process {
+    /// Runs the process and suspends (without blocking a thread) until it exits.
+    public func runToCompletion() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            terminationHandler = { _ in continuation.resume() }
+            do {
+                try run()
+            } catch {
+                terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }

@@ -99,14 +99,14 @@ import WardenTesting
         let curl = Curl(
             caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
             keyPath: directory.file("dev/clients/alice.key"))
-        #expect(try curl.request("https://localhost:\(port)/v1/models").status == 200)
+        #expect(try await curl.request("https://localhost:\(port)/v1/models").status == 200)
         let revoke = try WardenProcess.run(["certs", "revoke", "--dir", "dev", "--name", "alice"], in: directory.path)
         #expect(revoke.status == 0, "\(revoke.stderr)")
         kill(server.processIdentifier, SIGHUP)
         var refused = false
         for _ in 0..<50 where !refused {
             try await Task.sleep(for: .milliseconds(100))
-            refused = try curl.request("https://localhost:\(port)/v1/models").status == 0
+            refused = try await curl.request("https://localhost:\(port)/v1/models").status == 0
         }
         #expect(refused, "alice's revoked certificate still works after SIGHUP")
         #expect(server.isRunning)

@@ -18,12 +18,12 @@ import WardenTesting
         let alice = try server.pki.client("alice", team: "research")
         try await body(server, server.curl(alice))
         // Still serving after whatever the test sent.
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 200)
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 200)
         await server.stop()
     }
 
-    func post(_ curl: Curl, _ server: RunningGateway, _ path: String, _ body: String) throws -> Curl.Result {
-        try curl.request(server.baseURL + path, method: "POST", body: Array(body.utf8))
+    func post(_ curl: Curl, _ server: RunningGateway, _ path: String, _ body: String) async throws -> Curl.Result {
+        try await curl.request(server.baseURL + path, method: "POST", body: Array(body.utf8))
     }
 
     func errorObject(_ result: Curl.Result) throws -> [String: Any] {
@@ -33,7 +33,7 @@ import WardenTesting
 
     @Test func malformedJSONIs400WithAnErrorObject() async throws {
         try await withServer { server, curl in
-            let result = try post(curl, server, "/v1/chat/completions", "{not json")
+            let result = try await post(curl, server, "/v1/chat/completions", "{not json")
             #expect(result.status == 400)
             let error = try errorObject(result)
             #expect(error["type"] as? String == "invalid_request_error")
@@ -47,7 +47,7 @@ import WardenTesting
             var bytes = Array(#"{"model":"gemma-3-270m","prompt":""#.utf8)
             bytes += [0xFF, 0xFE, 0x80]
             bytes += Array(#""}"#.utf8)
-            let result = try curl.request(server.baseURL + "/v1/completions", method: "POST", body: bytes)
+            let result = try await curl.request(server.baseURL + "/v1/completions", method: "POST", body: bytes)
             #expect(result.status == 400)
             #expect(try errorObject(result)["code"] as? String == "invalid_utf8")
         }
@@ -55,7 +55,7 @@ import WardenTesting
 
     @Test func missingMessagesNamesTheParameter() async throws {
         try await withServer { server, curl in
-            let result = try post(curl, server, "/v1/chat/completions", #"{"model":"gemma-3-270m"}"#)
+            let result = try await post(curl, server, "/v1/chat/completions", #"{"model":"gemma-3-270m"}"#)
             #expect(result.status == 400)
             let error = try errorObject(result)
             #expect(error["param"] as? String == "messages")
@@ -65,7 +65,7 @@ import WardenTesting
 
     @Test func missingPromptNamesTheParameter() async throws {
         try await withServer { server, curl in
-            let result = try post(curl, server, "/v1/completions", #"{"model":"gemma-3-270m"}"#)
+            let result = try await post(curl, server, "/v1/completions", #"{"model":"gemma-3-270m"}"#)
             #expect(result.status == 400)
             #expect(try errorObject(result)["param"] as? String == "prompt")
         }
@@ -81,7 +81,7 @@ import WardenTesting
         try await withServer { server, curl in
             let messages = field.hasPrefix(#""messages""#) ? "" : #","messages":[{"role":"user","content":"hi"}]"#
             let body = #"{"model":"gemma-3-270m","# + field + messages + "}"
-            let result = try post(curl, server, "/v1/chat/completions", body)
+            let result = try await post(curl, server, "/v1/chat/completions", body)
             #expect(result.status == 400, "\(body) -> \(result.status) \(result.body)")
             #expect(try errorObject(result)["param"] as? String == param, "\(body) -> \(result.body)")
         }
@@ -90,7 +90,7 @@ import WardenTesting
     @Test func aValidRequestWithUnknownFieldsGets503NoModelLoaded() async throws {
         try await withServer { server, curl in
             let body = #"{"model":"gemma-3-270m","messages":[{"role":"user","content":"hi"}],"some_future_field":{"x":1}}"#
-            let result = try post(curl, server, "/v1/chat/completions", body)
+            let result = try await post(curl, server, "/v1/chat/completions", body)
             #expect(result.status == 503)
             #expect(try errorObject(result)["code"] as? String == "no_model_loaded")
             #expect(result.header("retry-after") != nil)
@@ -101,7 +101,7 @@ import WardenTesting
         try await withServer { server, curl in
             // The default policy clears research for llama-3.2-1b-instruct, which this gateway does not serve.
             let body = #"{"model":"llama-3.2-1b-instruct","messages":[{"role":"user","content":"hi"}]}"#
-            let result = try post(curl, server, "/v1/chat/completions", body)
+            let result = try await post(curl, server, "/v1/chat/completions", body)
             #expect(result.status == 404)
             #expect(try errorObject(result)["code"] as? String == "model_not_found")
         }
@@ -110,7 +110,7 @@ import WardenTesting
     @Test func aModelTheTeamIsNotClearedForIs403WithoutRuleInternals() async throws {
         try await withServer { server, curl in
             let body = #"{"model":"secret-model","messages":[{"role":"user","content":"hi"}]}"#
-            let result = try post(curl, server, "/v1/chat/completions", body)
+            let result = try await post(curl, server, "/v1/chat/completions", body)
             #expect(result.status == 403)
             let error = try errorObject(result)
             #expect(error["type"] as? String == "permission_error")
@@ -121,7 +121,7 @@ import WardenTesting
     @Test func aBodyOverTheLimitIs413() async throws {
         try await withServer({ server, curl in
             let big = #"{"model":"gemma-3-270m","prompt":""# + String(repeating: "a", count: 8192) + #""}"#
-            let result = try post(curl, server, "/v1/completions", big)
+            let result = try await post(curl, server, "/v1/completions", big)
             #expect(result.status == 413)
             #expect(try errorObject(result)["code"] as? String == "request_too_large")
         }, configure: { $0.server.maxBodyBytes = 4096 })
@@ -130,7 +130,7 @@ import WardenTesting
     @Test func aHeaderFloodIsRefusedAndTheServerKeepsServing() async throws {
         try await withServer { server, curl in
             let headers = (0..<1500).map { "X-Flood-\($0): \(String(repeating: "v", count: 64))" }
-            let result = try curl.request(server.baseURL + "/healthz", headers: headers)
+            let result = try await curl.request(server.baseURL + "/healthz", headers: headers)
             #expect(result.status != 200, "a flood of 1500 headers (96 KB) must not be served")
         }
     }
@@ -138,7 +138,7 @@ import WardenTesting
     @Test func nonCanonicalPathsAreRefused() async throws {
         try await withServer { server, curl in
             for path in ["/v1//models", "/v1/./models", "/v1/models/", "/v1/%6dodels"] {
-                let result = try curl.request(server.baseURL + path, extraArguments: ["--path-as-is"])
+                let result = try await curl.request(server.baseURL + path, extraArguments: ["--path-as-is"])
                 #expect(result.status == 400, "\(path) -> \(result.status)")
             }
         }
@@ -146,8 +146,8 @@ import WardenTesting
 
     @Test func unknownRoutesAreDeniedByDefault() async throws {
         try await withServer { server, curl in
-            let embeddings = try curl.request(server.baseURL + "/v1/embeddings", method: "POST", body: Array("{}".utf8))
-            let secret = try curl.request(server.baseURL + "/secret")
+            let embeddings = try await curl.request(server.baseURL + "/v1/embeddings", method: "POST", body: Array("{}".utf8))
+            let secret = try await curl.request(server.baseURL + "/secret")
             #expect(embeddings.status == 403)
             #expect(secret.status == 403)
         }
@@ -155,12 +155,12 @@ import WardenTesting
 
     @Test func aSaneRequestIDIsEchoedAndAnInsaneOneReplaced() async throws {
         try await withServer { server, curl in
-            let echoed = try curl.request(server.baseURL + "/healthz", headers: ["X-Request-Id: trace-42.a_b"])
+            let echoed = try await curl.request(server.baseURL + "/healthz", headers: ["X-Request-Id: trace-42.a_b"])
             #expect(echoed.header("x-request-id") == "trace-42.a_b")
-            let replaced = try curl.request(server.baseURL + "/healthz", headers: ["X-Request-Id: evil\"id with spaces"])
+            let replaced = try await curl.request(server.baseURL + "/healthz", headers: ["X-Request-Id: evil\"id with spaces"])
             let generated = try #require(replaced.header("x-request-id"))
             #expect(generated.count == 32 && generated.allSatisfy(\.isHexDigit))
-            let denied = try curl.request(server.baseURL + "/secret")
+            let denied = try await curl.request(server.baseURL + "/secret")
             #expect(denied.header("x-request-id")?.count == 32, "errors carry a request id too")
         }
     }
@@ -192,9 +192,9 @@ import WardenTesting
         let server = try await RunningGateway(catalog: Self.catalog)
         let gina = try server.pki.client("gina", team: "research", role: "guest")
         let curl = server.curl(gina)
-        #expect(try curl.request(server.baseURL + "/v1/models").status == 200)
+        #expect(try await curl.request(server.baseURL + "/v1/models").status == 200)
         let body = #"{"model":"gemma-3-270m","messages":[{"role":"user","content":"hi"}]}"#
-        #expect(try curl.request(server.baseURL + "/v1/chat/completions", method: "POST", body: Array(body.utf8)).status == 403)
+        #expect(try await curl.request(server.baseURL + "/v1/chat/completions", method: "POST", body: Array(body.utf8)).status == 403)
         await server.stop()
     }
 }

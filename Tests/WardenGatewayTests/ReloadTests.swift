@@ -21,14 +21,14 @@ import WardenTesting
         let alice = try pki.client("alice")
         let newAuthority = try CertificateAuthority.create(commonName: "Rotated CA")
         let dave = try pki.client("dave", issuer: newAuthority)
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 200)
-        #expect(try server.curl(dave).request(server.baseURL + "/healthz").status == 0)
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 200)
+        #expect(try await server.curl(dave).request(server.baseURL + "/healthz").status == 0)
 
         // The bundle now trusts only the new CA.
         try PEM.encode(newAuthority.certificate).write(toFile: bundle, atomically: true, encoding: .utf8)
-        server.gateway.reload()
-        #expect(try server.curl(dave).request(server.baseURL + "/healthz").status == 200)
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 0)
+        await server.gateway.reload()
+        #expect(try await server.curl(dave).request(server.baseURL + "/healthz").status == 200)
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 0)
         #expect(server.gateway.metrics.exposition().contains(#"warden_tls_reloads_total{result="success"} 1"#))
         await server.stop()
     }
@@ -38,10 +38,10 @@ import WardenTesting
         let crl = try pki.writeRevocationList(revoking: [])
         let server = try await RunningGateway(pki: pki) { $0.tls.crlPath = crl }
         let bob = try pki.client("bob")
-        #expect(try server.curl(bob).request(server.baseURL + "/healthz").status == 200)
+        #expect(try await server.curl(bob).request(server.baseURL + "/healthz").status == 200)
         try pki.writeRevocationList(revoking: [bob.certificate])
-        server.gateway.reload()
-        #expect(try server.curl(bob).request(server.baseURL + "/healthz").status == 0)
+        await server.gateway.reload()
+        #expect(try await server.curl(bob).request(server.baseURL + "/healthz").status == 0)
         await server.stop()
     }
 
@@ -50,8 +50,8 @@ import WardenTesting
         let alice = try server.pki.client("alice")
         try "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n"
             .write(toFile: bundle, atomically: true, encoding: .utf8)
-        server.gateway.reload()
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 200)
+        await server.gateway.reload()
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 200)
         #expect(server.gateway.metrics.exposition().contains(#"warden_tls_reloads_total{result="failure"} 1"#))
         await server.stop()
     }
@@ -63,8 +63,8 @@ import WardenTesting
         let alice = try pki.client("alice")
         let forged = try pki.otherAuthority.signRevocationList(revoked: [])
         try forged.pemString.write(toFile: crl, atomically: true, encoding: .utf8)
-        server.gateway.reload()
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 200)
+        await server.gateway.reload()
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 200)
         #expect(server.gateway.metrics.exposition().contains(#"warden_tls_reloads_total{result="failure"} 1"#))
         await server.stop()
     }
@@ -75,10 +75,10 @@ import WardenTesting
         // One curl invocation, two requests on one keep-alive connection, with a reload in between is hard to
         // drive from curl; instead check that a reload while a slow request is in flight does not cut it.
         async let slow = Task.detached {
-            try server.curl(alice).request(server.baseURL + "/healthz", extraArguments: ["--limit-rate", "1"])
+            try await server.curl(alice).request(server.baseURL + "/healthz", extraArguments: ["--limit-rate", "1"])
         }.value
         try await Task.sleep(for: .milliseconds(50))
-        server.gateway.reload()
+        await server.gateway.reload()
         #expect(try await slow.status == 200)
         await server.stop()
     }
@@ -100,9 +100,9 @@ import WardenTesting
         let policy = try String(contentsOfFile: directory.file("policy.csv"), encoding: .utf8)
             .split(separator: "\n").filter { !$0.contains("/healthz") }.joined(separator: "\n")
         try policy.write(toFile: directory.file("policy.csv"), atomically: true, encoding: .utf8)
-        server.gateway.reload()
+        await server.gateway.reload()
         #expect(server.gateway.policy.version == before)
-        #expect(try server.curl(alice).request(server.baseURL + "/healthz").status == 200)
+        #expect(try await server.curl(alice).request(server.baseURL + "/healthz").status == 200)
         #expect(server.gateway.metrics.exposition().contains(#"warden_policy_reloads_total{result="failure"} 1"#))
         await server.stop()
     }

@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import WardenAudit
 @testable import WardenGateway
+import WardenSeal
 import WardenTesting
 
 /// A gateway listening on a free loopback port with a fresh test PKI and the repository's default policy.
@@ -26,6 +28,12 @@ final class RunningGateway: Sendable {
         configuration.policy.modelPath = repositoryRoot + "/Policies/model.conf"
         configuration.policy.policyPath = repositoryRoot + "/Policies/policy.csv"
         configuration.policy.casesPath = repositoryRoot + "/Policies/policy.cases"
+        configuration.audit.databasePath = pki.directory.file("data/audit.db")
+        configuration.audit.signingKeyPath = pki.directory.file("audit/audit-signing.key")
+        configuration.audit.hmacKeyPath = pki.directory.file("audit/audit-hmac.key")
+        configuration.audit.witnessPath = pki.directory.file("witness/audit.witness")
+        configuration.seal.databasePath = pki.directory.file("data/prompts.db")
+        configuration.seal.keyRingPath = pki.directory.file("keys/keyring")
         return configuration
     }
 
@@ -38,7 +46,9 @@ final class RunningGateway: Sendable {
         configure(&configuration)
         var logger = Logger(label: "warden-test")
         logger.logLevel = .critical
-        let gateway = try WardenGateway(configuration: configuration, backend: backend, catalog: catalog, logger: logger)
+        let recorder = try await Self.makeRecorder(configuration: configuration, logger: logger)
+        let gateway = try WardenGateway(
+            configuration: configuration, recorder: recorder, backend: backend, catalog: catalog, logger: logger)
         let application = gateway.makeApplication()
         self.pki = pki
         self.gateway = gateway
@@ -52,6 +62,27 @@ final class RunningGateway: Sendable {
         port = gateway.boundPort!
     }
 
+    /// Real audit keys, key ring, audit log and sealed store in the test directory, made as `warden init` makes them.
+    static func makeRecorder(configuration: WardenConfiguration, logger: Logger) async throws -> RequestRecorder {
+        let keyDirectory = (configuration.audit.signingKeyPath as NSString).deletingLastPathComponent
+        for path in [configuration.audit.signingKeyPath, configuration.audit.databasePath, configuration.audit.witnessPath,
+                     configuration.seal.keyRingPath] {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        }
+        if !FileManager.default.fileExists(atPath: configuration.audit.signingKeyPath) {
+            _ = try AuditKeys.generate(inDirectory: keyDirectory)
+        }
+        let audit = try AuditLog(configuration: configuration.audit.logConfiguration)
+        let sink = AuditSealEventSink(log: audit)
+        if !FileManager.default.fileExists(atPath: configuration.seal.keyRingPath) {
+            try await KeyRingAdministration.createKeyRing(at: configuration.seal.keyRingPath, actor: "test", sink: sink)
+        }
+        let store = try await SealedStore.open(configuration.seal.storeConfiguration, sink: sink)
+        return RequestRecorder(audit: audit, store: store, logger: logger)
+    }
+
     var baseURL: String { "https://localhost:\(port)" }
 
     /// curl with the given client's certificate (or none).
@@ -62,5 +93,6 @@ final class RunningGateway: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
+        try? await gateway.recorder.audit.close()
     }
 }

@@ -5,6 +5,7 @@ struct DevelopmentConfigurationFile {
     let trustDomain: String
     let policyDirectory: String
     let modelPath: String?
+    let modelID: String?
 
     var text: String {
         """
@@ -42,9 +43,24 @@ struct DevelopmentConfigurationFile {
           watch_interval_seconds: 2
         engine:
         \(modelPath.map { "  model: \($0)" } ?? "  # model: /path/to/model.gguf  (none found when this file was written)")
+        \(modelID.map { "  model_id: \($0)" } ?? "  # model_id: defaults to the file name without .gguf")
           sensitivity: 0           # compared with callers' clearance by the policy
           threads: 0               # 0: one per core
           context_length: 2048
+        audit:
+          database: data/audit.db
+          signing_key: audit/audit-signing.key   # 0600; auditors get audit/audit-signing.pub
+          hmac_key: audit/audit-hmac.key         # 0600; keys the hashes of prompts in the log
+          witness: witness/audit.witness         # outside data/, so a cut-off tail is detected
+          log_id: warden-dev
+          checkpoint_every_records: 1000
+          checkpoint_interval_seconds: 10
+        seal:
+          database: data/prompts.db
+          key_ring: keys/keyring                 # 0600; `warden keys rotate --config THIS_FILE`
+          retention_days: 30                     # 0 keeps records until shredded
+          # retention_days_by_team:
+          #   research: 90
 
         """
     }

@@ -10,6 +10,15 @@ struct DevelopmentLayout {
     var revocationList: String { directory + "/crl.pem" }
     var configuration: String { directory + "/warden.yaml" }
     var clients: String { directory + "/clients" }
+    /// Audit signing and HMAC keys; the public key `audit/audit-signing.pub` is what auditors get.
+    var auditKeys: String { directory + "/audit" }
+    /// Databases: the audit log and the sealed prompt store.
+    var data: String { directory + "/data" }
+    /// The audit witness, deliberately outside `data/`.
+    var witness: String { directory + "/witness" }
+    var keyRing: String { directory + "/keys/keyring" }
+    /// Everything `init --force` replaces besides the files above.
+    var generatedDirectories: [String] { [auditKeys, data, witness, directory + "/keys", clients] }
     func clientCertificate(_ name: String) -> String { clients + "/\(name).crt" }
     func clientKey(_ name: String) -> String { clients + "/\(name).key" }
 }

@@ -1,11 +1,34 @@
 import ArgumentParser
 import Foundation
+import WardenGateway
 import WardenSeal
 
 /// Flags shared by `warden keys …` and `warden prompts …`: where the key ring and the store are, and who acts.
 struct SealCommandOptions: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Warden configuration: its audit log records the operation, and its seal section gives --keyring and --db.",
+            valueName: "FILE"))
+    var configurationPath: String?
+
     @Option(name: .customLong("keyring"), help: ArgumentHelp("Key ring file (mode 0600).", valueName: "FILE"))
-    var keyRingFile: String?
+    var keyRingFileOption: String?
+
+    /// The configuration named by `--config`, if any.
+    func wardenConfiguration() throws -> WardenConfiguration? {
+        guard let configurationPath else { return nil }
+        return try WardenConfiguration.load(path: configurationPath)
+    }
+
+    /// `--keyring`, or the configuration's key ring file.
+    var keyRingFile: String? {
+        if let keyRingFileOption { return keyRingFileOption }
+        guard keyRingEnvironmentVariable == nil, keyRingCredential == nil else { return nil }
+        guard let configuration = try? wardenConfiguration() else { return nil }
+        if configuration.seal.keyRingEnvironment != nil || configuration.seal.keyRingCredential != nil { return nil }
+        return configuration.seal.keyRingPath
+    }
 
     @Option(name: .customLong("keyring-env"), help: ArgumentHelp("Read the key ring from this environment variable.", valueName: "VAR"))
     var keyRingEnvironmentVariable: String?
@@ -16,7 +39,12 @@ struct SealCommandOptions: ParsableArguments {
     var keyRingCredential: String?
 
     @Option(name: .customLong("db"), help: ArgumentHelp("Sealed store database file.", valueName: "FILE"))
-    var databasePath: String?
+    var databasePathOption: String?
+
+    /// `--db`, or the configuration's sealed store database.
+    var databasePath: String? {
+        databasePathOption ?? (try? wardenConfiguration())?.seal.databasePath
+    }
 
     @Option(help: ArgumentHelp("Identity recorded as the actor in audit events (default: local-operator:$USER).", valueName: "NAME"))
     var actor: String?
@@ -28,7 +56,7 @@ struct SealCommandOptions: ParsableArguments {
     }
 
     func validate() throws {
-        let sources = [keyRingFile, keyRingEnvironmentVariable, keyRingCredential].compactMap { $0 }
+        let sources = [keyRingFileOption, keyRingEnvironmentVariable, keyRingCredential].compactMap { $0 }
         guard sources.count <= 1 else {
             throw ValidationError("give at most one of --keyring, --keyring-env, --keyring-credential")
         }
@@ -36,9 +64,10 @@ struct SealCommandOptions: ParsableArguments {
 
     /// The key ring source named on the command line.
     func keyRingSource() throws -> KeyRingSource {
-        if let keyRingFile { return .file(path: keyRingFile) }
+        if let keyRingFileOption { return .file(path: keyRingFileOption) }
         if let keyRingEnvironmentVariable { return .environment(variable: keyRingEnvironmentVariable) }
         if let keyRingCredential { return .systemdCredential(name: keyRingCredential) }
+        if let configuration = try wardenConfiguration() { return configuration.seal.keyRingSource }
         throw ValidationError("name the key ring with --keyring FILE (or --keyring-env / --keyring-credential)")
     }
 

@@ -96,5 +96,31 @@ extension WardenConfiguration {
         .int("engine.sensitivity", 0...100) { $0.engine.sensitivity = $1 },
         .int("engine.threads", 0...1024) { $0.engine.threads = $1 },
         .int("engine.context_length", 16...1_048_576) { $0.engine.contextLength = $1 },
+        .string("audit.database") { $0.audit.databasePath = $1 },
+        .string("audit.signing_key") { $0.audit.signingKeyPath = $1 },
+        .string("audit.hmac_key") { $0.audit.hmacKeyPath = $1 },
+        .string("audit.witness") { $0.audit.witnessPath = $1 },
+        .string("audit.log_id") { $0.audit.logID = $1 },
+        .int("audit.checkpoint_every_records", 1...10_000_000) { $0.audit.checkpointEveryRecords = $1 },
+        .int("audit.checkpoint_interval_seconds", 1...86_400) { $0.audit.checkpointIntervalSeconds = $1 },
+        .string("seal.database") { $0.seal.databasePath = $1 },
+        .string("seal.key_ring") { $0.seal.keyRingPath = $1 },
+        .optionalString("seal.key_ring_environment") { $0.seal.keyRingEnvironment = $1 },
+        .optionalString("seal.key_ring_credential") { $0.seal.keyRingCredential = $1 },
+        .int("seal.retention_days", 0...36_500) { $0.seal.retentionDays = $1 },
+        .int("seal.retention_interval_seconds", 60...86_400) { $0.seal.retentionIntervalSeconds = $1 },
     ]
+
+    /// Keys with a free last segment: `seal.retention_days_by_team.<team>`.
+    static func applyPatternKey(_ path: String, _ value: String, to configuration: inout WardenConfiguration)
+        throws(ConfigurationError) -> Bool
+    {
+        let prefix = "seal.retention_days_by_team."
+        guard path.hasPrefix(prefix), path.count > prefix.count else { return false }
+        guard let days = Int(value), (0...36_500).contains(days) else {
+            throw ConfigurationError("\(path): expected a number of days in 0...36500, got '\(value)'")
+        }
+        configuration.seal.retentionDaysByTeam[String(path.dropFirst(prefix.count))] = days
+        return true
+    }
 }

@@ -20,6 +20,7 @@ extension WardenConfiguration {
         let table = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let entry = table[key] else {
+                if try applyPatternKey(key, value, to: &configuration) { continue }
                 throw ConfigurationError("\(path): unknown key '\(key)'")
             }
             do {
@@ -57,6 +58,12 @@ extension WardenConfiguration {
         policy.policyPath = resolve(policy.policyPath)
         policy.casesPath = policy.casesPath.map(resolve)
         engine.modelPath = engine.modelPath.map(resolve)
+        audit.databasePath = resolve(audit.databasePath)
+        audit.signingKeyPath = resolve(audit.signingKeyPath)
+        audit.hmacKeyPath = resolve(audit.hmacKeyPath)
+        audit.witnessPath = resolve(audit.witnessPath)
+        seal.databasePath = resolve(seal.databasePath)
+        seal.keyRingPath = resolve(seal.keyRingPath)
     }
 
     /// Turns nested mappings into dotted keys with scalar values.

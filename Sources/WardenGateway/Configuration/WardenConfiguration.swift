@@ -63,6 +63,39 @@ public struct WardenConfiguration: Sendable {
         public init() {}
     }
 
+    public struct Audit: Sendable {
+        /// SQLite database of the hash-chained log.
+        public var databasePath = "data/audit.db"
+        /// Ed25519 key that signs checkpoints (0600); its `.pub` beside it is all an auditor needs.
+        public var signingKeyPath = "audit/audit-signing.key"
+        /// HMAC key for the keyed hashes of prompts and completions (0600).
+        public var hmacKeyPath = "audit/audit-hmac.key"
+        /// A second copy of every checkpoint, outside the database directory, so a cut-off tail is detected.
+        public var witnessPath = "witness/audit.witness"
+        /// This instance's chain id; each gateway instance writes its own chain.
+        public var logID = "warden-1"
+        public var checkpointEveryRecords = 1000
+        public var checkpointIntervalSeconds = 10
+        public init() {}
+    }
+
+    public struct Seal: Sendable {
+        /// SQLite database of sealed prompts and completions (apart from the audit database).
+        public var databasePath = "data/prompts.db"
+        /// Key ring file (0600); `keys.environment` or `keys.credential` may name another source instead.
+        public var keyRingPath = "keys/keyring"
+        /// Read the key ring from this environment variable instead of the file.
+        public var keyRingEnvironment: String?
+        /// Read the key ring from the systemd credential `$CREDENTIALS_DIRECTORY/<name>` instead of the file.
+        public var keyRingCredential: String?
+        /// Days a sealed record is kept (0: forever); `retention_days_by_team.<team>` overrides per team.
+        public var retentionDays = 0
+        public var retentionDaysByTeam: [String: Int] = [:]
+        /// Seconds between retention passes.
+        public var retentionIntervalSeconds = 3600
+        public init() {}
+    }
+
     public var server = Server()
     public var tls = TLS()
     public var identity = IdentityMapping()
@@ -71,6 +104,8 @@ public struct WardenConfiguration: Sendable {
     public var logging = Logging()
     public var policy = Policy()
     public var engine = Engine()
+    public var audit = Audit()
+    public var seal = Seal()
 
     public init() {}
 }

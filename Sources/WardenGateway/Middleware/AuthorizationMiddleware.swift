@@ -14,9 +14,11 @@ struct AuthorizationMiddleware: RouterMiddleware {
 
     let identities: PeerIdentityRegistry
     let policy: PolicyService
+    let recorder: RequestRecorder
     let catalog: ModelCatalog
     let clearanceAttribute: String
     let maxBodyBytes: Int
+    let metrics: GatewayMetrics
     let logger: Logger
 
     /// Routes whose object includes the model named in the JSON body.
@@ -54,6 +56,9 @@ struct AuthorizationMiddleware: RouterMiddleware {
             method: request.method.rawValue)
         let decision = policy.decide(access)
         context.decision = decision
+        metrics.policyDecision(allowed: decision.allowed)
+        // Durable before anything else happens, allowed or not: no audit, no answer.
+        try await recorder.recordDecision(requestID: context.requestID, access: access, decision: decision)
         if !decision.allowed {
             logger.notice(
                 "request denied",

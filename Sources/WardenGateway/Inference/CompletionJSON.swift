@@ -1,0 +1,98 @@
+/// OpenAI's response shapes for chat and text completions, whole and streamed.
+enum CompletionJSON {
+    enum Kind {
+        case chat
+        case text
+
+        var object: String { self == .chat ? "chat.completion" : "text_completion" }
+        var chunkObject: String { self == .chat ? "chat.completion.chunk" : "text_completion" }
+        var idPrefix: String { self == .chat ? "chatcmpl-" : "cmpl-" }
+    }
+
+    static func usage(_ outcome: GenerationOutcome, into json: inout JSONWriter) {
+        json.object {
+            $0.field("prompt_tokens", outcome.promptTokens)
+            $0.field("completion_tokens", outcome.completionTokens)
+            $0.field("total_tokens", outcome.promptTokens + outcome.completionTokens)
+        }
+    }
+
+    /// The whole response of a non-streamed request.
+    static func complete(kind: Kind, id: String, created: Int, model: String, outcome: GenerationOutcome) -> [UInt8] {
+        var json = JSONWriter()
+        json.object {
+            $0.field("id", kind.idPrefix + id)
+            $0.field("object", kind.object)
+            $0.field("created", created)
+            $0.field("model", model)
+            $0.field("choices") { writer in
+                writer.array([0]) { writer, index in
+                    writer.object { choice in
+                        choice.field("index", index)
+                        if kind == .chat {
+                            choice.field("message") { message in
+                                message.object {
+                                    $0.field("role", "assistant")
+                                    $0.field("content", outcome.text)
+                                }
+                            }
+                        } else {
+                            choice.field("text", outcome.text)
+                        }
+                        choice.field("logprobs", nil as String?)
+                        choice.field("finish_reason", outcome.finishReason)
+                    }
+                }
+            }
+            $0.field("usage") { usage(outcome, into: &$0) }
+        }
+        return json.bytes
+    }
+
+    /// One streamed chunk carrying `text` (and, on the last, the finish reason).
+    static func chunk(
+        kind: Kind, id: String, created: Int, model: String, text: String?, role: Bool = false, finishReason: String?
+    ) -> [UInt8] {
+        var json = JSONWriter()
+        json.object {
+            $0.field("id", kind.idPrefix + id)
+            $0.field("object", kind.chunkObject)
+            $0.field("created", created)
+            $0.field("model", model)
+            $0.field("choices") { writer in
+                writer.array([0]) { writer, index in
+                    writer.object { choice in
+                        choice.field("index", index)
+                        if kind == .chat {
+                            choice.field("delta") { delta in
+                                delta.object {
+                                    if role { $0.field("role", "assistant") }
+                                    if let text { $0.field("content", text) }
+                                }
+                            }
+                        } else {
+                            choice.field("text", text ?? "")
+                        }
+                        choice.field("logprobs", nil as String?)
+                        choice.field("finish_reason", finishReason)
+                    }
+                }
+            }
+        }
+        return json.bytes
+    }
+
+    /// The usage chunk sent when `stream_options.include_usage` is set: no choices, only usage.
+    static func usageChunk(kind: Kind, id: String, created: Int, model: String, outcome: GenerationOutcome) -> [UInt8] {
+        var json = JSONWriter()
+        json.object {
+            $0.field("id", kind.idPrefix + id)
+            $0.field("object", kind.chunkObject)
+            $0.field("created", created)
+            $0.field("model", model)
+            $0.field("choices") { $0.array([Int]()) { _, _ in } }
+            $0.field("usage") { usage(outcome, into: &$0) }
+        }
+        return json.bytes
+    }
+}
