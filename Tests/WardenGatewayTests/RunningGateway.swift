@@ -39,14 +39,19 @@ final class RunningGateway: Sendable {
 
     init(
         pki: TestPKI? = nil, catalog: ModelCatalog = ModelCatalog(), backend: (any CompletionBackend)? = nil,
-        configure: (inout WardenConfiguration) -> Void = { _ in }
+        recorder recorderOverride: RequestRecorder? = nil, configure: (inout WardenConfiguration) -> Void = { _ in }
     ) async throws {
         let pki = try pki ?? TestPKI()
         var configuration = Self.defaultConfiguration(pki: pki)
         configure(&configuration)
         var logger = Logger(label: "warden-test")
         logger.logLevel = .critical
-        let recorder = try await Self.makeRecorder(configuration: configuration, logger: logger)
+        let recorder: RequestRecorder
+        if let given = recorderOverride {
+            recorder = given
+        } else {
+            recorder = try await Self.makeRecorder(configuration: configuration, logger: logger)
+        }
         let gateway = try WardenGateway(
             configuration: configuration, recorder: recorder, backend: backend, catalog: catalog, logger: logger)
         let application = gateway.makeApplication()

@@ -12,5 +12,16 @@ func makeSealEventSink(for options: SealCommandOptions) async throws -> any Seal
     guard let configuration = try options.wardenConfiguration() else {
         throw ValidationError("give --config FILE: key and prompt operations are recorded in that configuration's audit log")
     }
-    return AuditSealEventSink(log: try AuditLog(configuration: configuration.audit.logConfiguration))
+    return CheckpointingSink(log: try AuditLog(configuration: configuration.audit.logConfiguration))
+}
+
+/// A command-line process appends a handful of events and exits without closing the log, so each event is
+/// followed by a signed checkpoint: an operator's key rotation is never left in the unsigned tail.
+private struct CheckpointingSink: SealEventSink {
+    let log: AuditLog
+
+    func record(_ event: SealEvent) async throws {
+        try await AuditSealEventSink(log: log).record(event)
+        try await log.checkpoint()
+    }
 }

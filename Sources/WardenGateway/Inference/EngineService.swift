@@ -9,7 +9,8 @@ import WardenEngine
 public final class EngineService: Sendable {
     public let engine: InferenceEngine
     let tokenizer: Tokenizer
-    let template: ChatTemplate
+    /// Nil when the model's file names no chat template Warden recognises: then only `/v1/completions` serves it.
+    let template: ChatTemplate?
     public let entry: ModelCatalog.Entry
 
     /// Loads a GGUF model; the id clients use defaults to the file name without its extension.
@@ -19,7 +20,12 @@ public final class EngineService: Sendable {
         let start = ContinuousClock.now
         let model = try LanguageModel.load(path: modelPath)
         tokenizer = try Tokenizer(gguf: model.file)
-        template = try ChatTemplate(gguf: model.file)
+        do {
+            template = try ChatTemplate(gguf: model.file)
+        } catch {
+            template = nil
+            logger.warning("model has no recognised chat template; /v1/chat/completions will refuse it", metadata: ["reason": "\(error.code)"])
+        }
         let capacity = min(contextLength, model.contextLength)
         engine = InferenceEngine(
             model: model,
@@ -49,6 +55,11 @@ public final class EngineService: Sendable {
             }
             chat.append(ChatMessage(role: role, content: message.content))
         }
+        guard let template else {
+            throw .invalidRequest(
+                "This model has no chat template; use /v1/completions with a raw prompt.", param: "model",
+                code: "no_chat_template")
+        }
         do {
             return tokenizer.encode(try template.render(chat, addGenerationPrompt: true))
         } catch {
@@ -76,7 +87,7 @@ public final class EngineService: Sendable {
             throw .invalidRequest(
                 "'\(name)' is not supported by this gateway's engine yet.", param: name, code: "unsupported_parameter")
         }
-        var stopIDs = template.stopTokenIDs(using: tokenizer)
+        var stopIDs = template?.stopTokenIDs(using: tokenizer) ?? []
         stopIDs.formUnion(tokenizer.endOfGenerationTokenIDs)
         return SamplingParameters(
             maxTokens: min(options.maxTokens ?? room, room), temperature: Float(options.temperature),
