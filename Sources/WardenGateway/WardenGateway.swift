@@ -73,6 +73,11 @@ public final class WardenGateway: Sendable {
     public func reload() async {
         let tls = tlsMaterials.reload(logger: logger)
         metrics.tlsReload(succeeded: (try? tls.get()) != nil)
+        await reloadPolicy()
+    }
+
+    /// Re-reads the policy files; the candidate serves only if it compiles and passes its cases.
+    public func reloadPolicy() async {
         let report = policy.reload()
         metrics.policyReload(succeeded: report.succeeded)
         await recorder.recordPolicyReload(report, actor: serverActor)
@@ -131,6 +136,7 @@ public final class WardenGateway: Sendable {
         let application = makeApplication()
         let reloader = SignalReloadService(gateway: self)
         let retention = RetentionService(store: recorder.store, configuration: configuration.seal, logger: logger)
+        let watcher = PolicyWatchService(gateway: self)
         try await recorder.recordServer(
             .serverStarted, actor: serverActor,
             fields: ["address": .string("\(configuration.server.host):\(configuration.server.port)"),
@@ -141,6 +147,7 @@ public final class WardenGateway: Sendable {
                 .init(service: application),
                 .init(service: reloader, successTerminationBehavior: .ignore),
                 .init(service: retention, successTerminationBehavior: .ignore),
+                .init(service: watcher, successTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

@@ -17,14 +17,16 @@ import WardenTesting
         return String(line)
     }
 
-    /// Runs init and issue in `directory/dev` with the repository's policies, and starts the server on a free port.
-    static func startDevelopmentServer(in directory: TemporaryDirectory) async throws -> (Process, Int, String) {
+    /// Runs init and issue in `directory/dev` with the repository's policies (or `policies`), and starts the server
+    /// on a free port.
+    static func startDevelopmentServer(
+        in directory: TemporaryDirectory, policies: String = WardenProcess.repositoryRoot + "/Policies"
+    ) async throws -> (Process, Int, String) {
         var lastLog = ""
         for _ in 0..<5 {
             let port = WardenProcess.freePort()
             let setup = try WardenProcess.run(
-                ["init", "--dir", "dev", "--port", String(port), "--policies", WardenProcess.repositoryRoot + "/Policies",
-                 "--force"], in: directory.path)
+                ["init", "--dir", "dev", "--port", String(port), "--policies", policies, "--force"], in: directory.path)
             guard setup.status == 0 else { throw TestFailure("warden init failed: \(setup.stderr)") }
             let issue = try WardenProcess.run(
                 ["certs", "issue", "--dir", "dev", "--name", "alice", "--team", "research"], in: directory.path)
@@ -110,6 +112,39 @@ import WardenTesting
         }
         #expect(refused, "alice's revoked certificate still works after SIGHUP")
         #expect(server.isRunning)
+    }
+
+    @Test func anEditedPolicyFileIsPickedUpWithoutASignal() async throws {
+        let directory = TemporaryDirectory(prefix: "watch")
+        let policies = directory.file("policies")
+        try FileManager.default.createDirectory(atPath: policies, withIntermediateDirectories: true)
+        for file in ["model.conf", "policy.csv", "policy.cases"] {
+            try FileManager.default.copyItem(
+                atPath: WardenProcess.repositoryRoot + "/Policies/" + file, toPath: policies + "/" + file)
+        }
+        let (server, port, _) = try await Self.startDevelopmentServer(in: directory, policies: policies)
+        defer { if server.isRunning { server.terminate() } }
+        let curl = Curl(
+            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
+            keyPath: directory.file("dev/clients/alice.key"))
+        let url = "https://localhost:\(port)/v1/embeddings"
+        #expect(try await curl.request(url, method: "POST", body: Array("{}".utf8)).status == 403)
+        // Grant users the (unserved) embeddings route: once the new policy is in force, the router answers 404.
+        let grant = "\np, user, *, /v1/embeddings, POST, 0.0.0.0/0, allow\np, user, *, /v1/embeddings, POST, ::/0, allow\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: policies + "/policy.csv"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(grant.utf8))
+        try handle.close()
+        var status = 403
+        for _ in 0..<60 where status == 403 {
+            try await Task.sleep(for: .milliseconds(250))
+            status = try await curl.request(url, method: "POST", body: Array("{}".utf8)).status
+        }
+        #expect(status == 404, "the edited policy was not picked up")
+        server.terminate()
+        server.waitUntilExit()
+        let tail = try WardenProcess.run(["audit", "query", "--db", directory.file("dev/data/audit.db"), "--type", "policy.reloaded"])
+        #expect(tail.stdout.contains("policy.reloaded"), "\(tail.stdout) \(tail.stderr)")
     }
 
     @Test func initRefusesToOverwriteAnExistingSetup() throws {

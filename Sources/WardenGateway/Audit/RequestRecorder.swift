@@ -77,7 +77,7 @@ public final class RequestRecorder: Sendable {
     /// `policy.reloaded` or `policy.rejected`, with the hashes of the files tried.
     func recordPolicyReload(_ report: PolicyService.ReloadReport, actor: String) async {
         var fields: [String: AuditFieldValue] = [:]
-        for (path, hash) in report.fileHashes { fields["sha256:" + URL(fileURLWithPath: path).lastPathComponent] = .string(hash) }
+        for (path, hash) in report.fileHashes { fields[Self.hashFieldName(forFile: path)] = .string(hash) }
         if let version = report.version { fields["version"] = .string(version) }
         if !report.errors.isEmpty { fields["errors"] = .string(String(report.errors.joined(separator: "\n").prefix(8000))) }
         let event = AuditEvent(type: report.succeeded ? .policyReloaded : .policyRejected, actor: actor, fields: fields)
@@ -86,6 +86,14 @@ public final class RequestRecorder: Sendable {
         } catch {
             logger.error("cannot audit a policy reload", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// `sha256.<file name>`, lowercased and limited to the characters audit field names allow.
+    static func hashFieldName(forFile path: String) -> String {
+        let name = URL(fileURLWithPath: path).lastPathComponent.lowercased().map { character -> Character in
+            character.isASCII && (character.isLetter || character.isNumber || "._-".contains(character)) ? character : "_"
+        }
+        return "sha256." + String(String(name).prefix(100))
     }
 
     /// `server.started` / `server.stopped`.
