@@ -198,3 +198,33 @@ import WardenTesting
         await server.stop()
     }
 }
+
+/// Connections beyond `server.max_connections` are not accepted until one closes; the server keeps serving.
+@Suite(.serialized) struct ConnectionLimitTests {
+    @Test func aConnectionBeyondTheLimitWaitsUntilAnotherCloses() async throws {
+        let server = try await RunningGateway { $0.server.maxConnections = 1 }
+        let alice = try server.pki.client("alice")
+        // Hold the only connection open with an idle TLS session.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        holder.arguments = ["s_client", "-connect", "127.0.0.1:\(server.port)", "-quiet",
+                            "-cert", alice.certificatePath, "-key", alice.keyPath, "-CAfile", server.pki.caPath]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = Pipe()
+        holder.standardError = Pipe()
+        try holder.run()
+        try await Task.sleep(for: .milliseconds(500))
+        let refused = try await server.curl(alice).request(server.baseURL + "/healthz", timeoutSeconds: 3)
+        #expect(refused.status == 0, "a second connection was served while the limit of 1 was taken")
+        holder.terminate()
+        try? input.fileHandleForWriting.close()
+        var status = 0
+        for _ in 0..<20 where status != 200 {
+            try await Task.sleep(for: .milliseconds(250))
+            status = try await server.curl(alice).request(server.baseURL + "/healthz", timeoutSeconds: 5).status
+        }
+        #expect(status == 200, "the server did not accept connections again after the holder left")
+        await server.stop()
+    }
+}
