@@ -9,6 +9,14 @@ enum CompletionJSON {
         var idPrefix: String { self == .chat ? "chatcmpl-" : "cmpl-" }
     }
 
+    /// The four fields every completion object and chunk starts with.
+    static func header(_ object: inout JSONWriter.ObjectWriter, id: String, object type: String, created: Int, model: String) {
+        object.field("id", id)
+        object.field("object", type)
+        object.field("created", created)
+        object.field("model", model)
+    }
+
     static func usage(_ outcome: GenerationOutcome, into json: inout JSONWriter) {
         json.object {
             $0.field("prompt_tokens", outcome.promptTokens)
@@ -21,10 +29,7 @@ enum CompletionJSON {
     static func complete(kind: Kind, id: String, created: Int, model: String, outcome: GenerationOutcome) -> [UInt8] {
         var json = JSONWriter()
         json.object {
-            $0.field("id", kind.idPrefix + id)
-            $0.field("object", kind.object)
-            $0.field("created", created)
-            $0.field("model", model)
+            header(&$0, id: kind.idPrefix + id, object: kind.object, created: created, model: model)
             $0.field("choices") { writer in
                 writer.array([0]) { writer, index in
                     writer.object { choice in
@@ -55,10 +60,7 @@ enum CompletionJSON {
     ) -> [UInt8] {
         var json = JSONWriter()
         json.object {
-            $0.field("id", kind.idPrefix + id)
-            $0.field("object", kind.chunkObject)
-            $0.field("created", created)
-            $0.field("model", model)
+            header(&$0, id: kind.idPrefix + id, object: kind.chunkObject, created: created, model: model)
             $0.field("choices") { writer in
                 writer.array([0]) { writer, index in
                     writer.object { choice in
@@ -86,10 +88,7 @@ enum CompletionJSON {
     static func usageChunk(kind: Kind, id: String, created: Int, model: String, outcome: GenerationOutcome) -> [UInt8] {
         var json = JSONWriter()
         json.object {
-            $0.field("id", kind.idPrefix + id)
-            $0.field("object", kind.chunkObject)
-            $0.field("created", created)
-            $0.field("model", model)
+            header(&$0, id: kind.idPrefix + id, object: kind.chunkObject, created: created, model: model)
             $0.field("choices") { $0.array([Int]()) { _, _ in } }
             $0.field("usage") { usage(outcome, into: &$0) }
         }

@@ -46,19 +46,18 @@ public final class GatewayMetrics: Sendable {
     }
 
     func tlsReload(succeeded: Bool) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "warden", metricName: "tls_reloads", unitName: "total",
-                              helpText: "TLS material reload attempts by result"),
-            labels: [("result", succeeded ? "success" : "failure")]
-        ).increment()
+        reloadCounter("tls_reloads", what: "TLS material", succeeded: succeeded).increment()
     }
 
     func policyReload(succeeded: Bool) {
+        reloadCounter("policy_reloads", what: "Policy", succeeded: succeeded).increment()
+    }
+
+    private func reloadCounter(_ name: String, what: String, succeeded: Bool) -> Counter {
         registry.makeCounter(
-            descriptor: .init(namespace: "warden", metricName: "policy_reloads", unitName: "total",
-                              helpText: "Policy reload attempts by result"),
-            labels: [("result", succeeded ? "success" : "failure")]
-        ).increment()
+            descriptor: .init(namespace: "warden", metricName: name, unitName: "total",
+                              helpText: "\(what) reload attempts by result"),
+            labels: [("result", succeeded ? "success" : "failure")])
     }
 
     func policyDecision(allowed: Bool) {
