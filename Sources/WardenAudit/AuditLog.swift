@@ -1,7 +1,9 @@
 import Dispatch
 import Synchronization
 
-/// The append-only audit log of one gateway instance: the only writer of its database.
+/// The append-only audit log of one gateway instance. Other processes on the same machine (the `warden keys`
+/// commands beside a running server) may append too: writers take turns per commit under a file lock and
+/// re-read the chain head when another has appended, so the log stays one chain.
 ///
 /// `append` returns only after the record is committed with fsync, so a caller that awaits it
 /// before answering never serves what it cannot audit. Concurrent appends are group-committed:
@@ -16,7 +18,6 @@ public final class AuditLog: Sendable {
     /// Present when `configuration.hmacKeyPath` is set.
     public let keyedHasher: AuditKeyedHasher?
     private let writer: AuditLogWriter
-    private let lock: AuditWriterLock
 
     /// Opens (or creates) the log, recovers the witness after a crash, and starts the writer thread.
     /// Throws `.logBehindWitness` if the database lost records a witnessed checkpoint covers.
@@ -25,8 +26,10 @@ public final class AuditLog: Sendable {
         self.configuration = configuration
         self.keyedHasher = try configuration.hmacKeyPath.map { path throws(AuditError) in try AuditKeys.loadKeyedHasher(path: path) }
         let signer = try AuditKeys.loadSigner(path: configuration.signingKeyPath)
-        lock = try AuditWriterLock(databasePath: configuration.databasePath)
-        writer = try AuditLogWriter(configuration: configuration, signer: signer)
+        let lock = try AuditWriterLock(databasePath: configuration.databasePath)
+        writer = try lock.withLock { () throws(AuditError) in
+            try AuditLogWriter(configuration: configuration, signer: signer, lock: lock)
+        }
         writer.start()
     }
 
@@ -73,7 +76,6 @@ public final class AuditLog: Sendable {
 
     /// Drains pending appends, writes a final checkpoint, and stops the writer. Later appends throw `.closed`.
     public func close() async throws(AuditError) {
-        defer { lock.release() }
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 writer.requestClose(continuation)

@@ -42,6 +42,8 @@ final class AuditLogWriter: @unchecked Sendable {
 
     let configuration: AuditLogConfiguration
     let signer: AuditSigner
+    /// Held for each commit; other processes (the CLI beside a server) may append between our commits.
+    let lock: AuditWriterLock
     let shared = Mutex(Shared())
     let wakeup = DispatchSemaphore(value: 0)
     let committedCount = Atomic<UInt64>(0)
@@ -52,9 +54,10 @@ final class AuditLogWriter: @unchecked Sendable {
     private var state: ChainState
     private var scratch = [UInt8]()
 
-    init(configuration: AuditLogConfiguration, signer: AuditSigner) throws(AuditError) {
+    init(configuration: AuditLogConfiguration, signer: AuditSigner, lock: AuditWriterLock) throws(AuditError) {
         self.configuration = configuration
         self.signer = signer
+        self.lock = lock
         let database = try Self.openDatabase(configuration: configuration)
         let witness = try WitnessFile.Appender(path: configuration.witnessPath)
         state = try Self.loadState(database: database, logID: configuration.logID)
@@ -197,6 +200,43 @@ final class AuditLogWriter: @unchecked Sendable {
             for p in batch { p.continuation.resume(throwing: failure) }
             return
         }
+        do {
+            try lock.withLock { () throws(AuditError) in
+                try resynchroniseIfNeeded()
+                commitHoldingLock(batch)
+            }
+        } catch {
+            fail(error)
+            for p in batch { p.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Reloads the chain head when another process has appended (or checkpointed) since our last commit.
+    /// Called with the writer lock held, so nobody can append between this check and our commit.
+    private func resynchroniseIfNeeded() throws(AuditError) {
+        guard let database else { throw AuditError(.closed, "the audit log is closed") }
+        let head: (seq: UInt64, hash: [UInt8], checkpoint: UInt64)?
+        do {
+            head = try database.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+                else { return nil }
+                let checkpoint = try Int64.fetchOne(db, sql: "SELECT MAX(tree_size) FROM audit_checkpoints") ?? 0
+                return (UInt64(row[0] as Int64), [UInt8](row[1] as Data), UInt64(checkpoint))
+            }
+        } catch {
+            throw AuditError(.storage, "cannot read the audit database: \(AuditStore.sqliteReason(error))")
+        }
+        guard let head else { return }
+        let unchanged = head.seq == state.nextSeq - 1 && head.hash == state.lastHash
+            && head.checkpoint == (state.lastCheckpoint?.treeSize ?? 0)
+        if unchanged { return }
+        let time = state.lastCheckpointTime
+        state = try Self.loadState(database: database, logID: configuration.logID)
+        state.lastCheckpointTime = time
+        committedCount.store(state.nextSeq - 1, ordering: .releasing)
+    }
+
+    private func commitHoldingLock(_ batch: [Pending]) {
         let saved = state
         let timestamp = max(Self.nowMicros(), state.lastTimestamp)
         var rows = [StatementArguments]()
@@ -258,6 +298,18 @@ final class AuditLogWriter: @unchecked Sendable {
 
     private func writeStandaloneCheckpoint() {
         guard shared.withLock({ $0.failure }) == nil else { return }
+        do {
+            try lock.withLock { () throws(AuditError) in
+                try resynchroniseIfNeeded()
+                writeStandaloneCheckpointHoldingLock()
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func writeStandaloneCheckpointHoldingLock() {
+        guard state.recordsSinceCheckpoint > 0 else { return }
         do {
             let timestamp = max(Self.nowMicros(), state.lastTimestamp)
             let checkpoint = try signer.sign(

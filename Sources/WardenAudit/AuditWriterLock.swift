@@ -1,42 +1,39 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An exclusive advisory lock that makes an `AuditLog` the only writer of its database, across processes.
+/// Serialises writers of one audit database across processes, one commit at a time.
 ///
-/// The writer keeps the chain's head (last hash, sequence, Merkle frontier) in memory, so a second process
-/// appending to the same database would fork the chain. `warden keys rotate` run beside a live server must fail
-/// with a clear message instead. The lock is released when the log closes or the process exits.
+/// A writer keeps the chain's head (last hash, sequence, Merkle frontier) in memory. Holding this lock for each
+/// commit, and re-reading the head when another process has appended since (see
+/// `AuditLogWriter.resynchroniseIfNeeded`), lets `warden keys rotate` append beside a running server without
+/// forking the chain. The lock is an advisory `flock` on `<db>.writer-lock`, held only for a commit.
 final class AuditWriterLock: Sendable {
     private let descriptor: Int32
-    private let released = Atomic<Bool>(false)
+    let path: String
 
     init(databasePath: String) throws(AuditError) {
-        let path = databasePath + ".writer-lock"
+        path = databasePath + ".writer-lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw AuditError(.storage, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw AuditError(
-                .storage,
-                "the audit log \(databasePath) is in use by another process (a running warden serve?); "
-                    + "only one process may write it")
-        }
         descriptor = fd
     }
 
-    /// Releases the lock once; later calls (and deinit) do nothing.
-    func release() {
-        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+    /// Runs `body` holding the lock, waiting for another process's commit to finish first.
+    func withLock<T>(_ body: () throws(AuditError) -> T) throws(AuditError) -> T {
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw AuditError(.storage, "cannot lock \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
     }
 
     deinit {
-        release()
+        close(descriptor)
     }
 }

@@ -147,6 +147,31 @@ import WardenTesting
         #expect(tail.stdout.contains("policy.reloaded"), "\(tail.stdout) \(tail.stderr)")
     }
 
+    @Test func aKeyRotationBesideARunningServerKeepsOneUnbrokenAuditChain() async throws {
+        let directory = TemporaryDirectory(prefix: "rotate")
+        let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
+        defer { if server.isRunning { server.terminate() } }
+        let curl = Curl(
+            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
+            keyPath: directory.file("dev/clients/alice.key"))
+        #expect(try await curl.request("https://localhost:\(port)/v1/models").status == 200)
+        let rotate = try WardenProcess.run(["keys", "rotate", "--config", "dev/warden.yaml"], in: directory.path)
+        #expect(rotate.status == 0, "\(rotate.stdout) \(rotate.stderr)")
+        // The server appends after the CLI did: its next records must continue the chain the CLI extended.
+        #expect(try await curl.request("https://localhost:\(port)/v1/models").status == 200)
+        #expect(try await curl.request("https://localhost:\(port)/healthz").status == 200)
+        server.terminate()
+        server.waitUntilExit()
+        let verify = try WardenProcess.run(
+            ["audit", "verify", "--db", "dev/data/audit.db", "--pubkey", "dev/audit/audit-signing.pub",
+             "--witness", "dev/witness/audit.witness"], in: directory.path)
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        #expect(verify.stdout.hasPrefix("OK: "))
+        let rotations = try WardenProcess.run(
+            ["audit", "query", "--db", "dev/data/audit.db", "--type", "key.rotated"], in: directory.path)
+        #expect(rotations.stdout.contains("key.rotated"))
+    }
+
     @Test func initRefusesToOverwriteAnExistingSetup() throws {
         let directory = TemporaryDirectory(prefix: "init")
         let arguments = ["init", "--dir", "dev", "--policies", WardenProcess.repositoryRoot + "/Policies"]
