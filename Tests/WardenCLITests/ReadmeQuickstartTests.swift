@@ -172,6 +172,48 @@ import WardenTesting
         #expect(rotations.stdout.contains("key.rotated"))
     }
 
+    @Test func anErasureRequestShredsACallersPromptsWhileTheAuditLogStillVerifies() async throws {
+        let directory = TemporaryDirectory(prefix: "shred")
+        let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
+        defer { if server.isRunning { server.terminate() } }
+        let curl = Curl(
+            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
+            keyPath: directory.file("dev/clients/alice.key"))
+        let body = #"{"model":"gemma-3-270m","prompt":"My account number is 4417-9921","max_tokens":2,"temperature":0}"#
+        let completion = try await curl.request(
+            "https://localhost:\(port)/v1/completions", method: "POST", body: Array(body.utf8), timeoutSeconds: 60)
+        #expect(completion.status == 200, "needs the default model (scripts/test.sh installs it): \(completion.body)")
+        let completed = try WardenProcess.run(
+            ["audit", "query", "--db", "dev/data/audit.db", "--type", "request.completed"], in: directory.path)
+        let promptRecord = try #require(
+            completed.stdout.split(separator: " ").first { $0.hasPrefix("prompt_record=") }?.dropFirst("prompt_record=".count),
+            "no prompt_record in \(completed.stdout)")
+        let show = ["prompts", "show", "--config", "dev/warden.yaml", "--id", String(promptRecord), "--actor", "auditor-ann"]
+        let before = try WardenProcess.run(show, in: directory.path)
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("4417-9921"))
+        // The erasure request runs beside the live server.
+        let shred = try WardenProcess.run(
+            ["prompts", "shred", "--config", "dev/warden.yaml", "--subject", "spiffe://warden.local/team/research/user/alice"],
+            in: directory.path)
+        #expect(shred.status == 0, "\(shred.stdout) \(shred.stderr)")
+        let after = try WardenProcess.run(show, in: directory.path)
+        #expect(after.status != 0)
+        #expect((after.stdout + after.stderr).contains("shredded"), "\(after.stdout) \(after.stderr)")
+        #expect(!after.stdout.contains("4417-9921"))
+        server.terminate()
+        server.waitUntilExit()
+        let verify = try WardenProcess.run(
+            ["audit", "verify", "--db", "dev/data/audit.db", "--pubkey", "dev/audit/audit-signing.pub",
+             "--witness", "dev/witness/audit.witness"], in: directory.path)
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        let events = try WardenProcess.run(["audit", "query", "--db", "dev/data/audit.db"], in: directory.path)
+        for type in ["prompt.read", "prompt.shredded"] {
+            #expect(events.stdout.contains(type), "no \(type) record")
+        }
+        #expect(!events.stdout.contains("4417-9921"), "prompt text in the audit log")
+    }
+
     @Test func initRefusesToOverwriteAnExistingSetup() throws {
         let directory = TemporaryDirectory(prefix: "init")
         let arguments = ["init", "--dir", "dev", "--policies", WardenProcess.repositoryRoot + "/Policies"]
