@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 import WardenAudit
 import WardenPKI
@@ -171,5 +172,3 @@ final class PortBox: Sendable {
     var value: Int? { storage.withLock { $0 } }
     func set(_ port: Int?) { storage.withLock { $0 = port } }
 }
-
-import Synchronization
