@@ -47,7 +47,7 @@ public struct ClientCertificateValidator: Sendable {
         if now < leaf.notValidBefore { return .rejected(.expired, detail: "certificate not valid before \(leaf.notValidBefore)") }
 
         var verifier = Verifier(rootCertificates: CertificateStore(trust.authorities)) {
-            RFC5280Policy(fixedValidationTime: now)
+            RFC5280Policy()
             ClientAuthenticationPolicy()
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(Array(chain.dropFirst())))

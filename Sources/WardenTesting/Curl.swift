@@ -47,8 +47,8 @@ public struct Curl: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = arguments
-        FileManager.default.createFile(atPath: directory.file("stdout"), contents: nil)
-        FileManager.default.createFile(atPath: directory.file("stderr"), contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.file("stdout"), contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.file("stderr"), contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("stdout")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("stderr")))
         try await process.runToCompletion()
