@@ -44,6 +44,20 @@ import WardenTesting
         throw TestFailure("warden serve did not start: \(lastLog)")
     }
 
+    /// curl presenting alice's certificate from the development setup in `directory/dev`.
+    static func aliceCurl(in directory: TemporaryDirectory) -> Curl {
+        Curl(
+            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
+            keyPath: directory.file("dev/clients/alice.key"))
+    }
+
+    /// `warden audit verify` on the development setup's log, with its public key and witness, as an auditor runs it.
+    static func verifyAuditLog(in directory: TemporaryDirectory) throws -> WardenProcess.Output {
+        try WardenProcess.run(
+            ["audit", "verify", "--db", "dev/data/audit.db", "--pubkey", "dev/audit/audit-signing.pub",
+             "--witness", "dev/witness/audit.witness"], in: directory.path)
+    }
+
     static func isListening(port: Int) throws -> Bool {
         let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
         let table6 = (try? String(contentsOfFile: "/proc/net/tcp6", encoding: .utf8)) ?? ""
@@ -98,9 +112,7 @@ import WardenTesting
         let directory = TemporaryDirectory(prefix: "sighup")
         let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
         defer { if server.isRunning { server.terminate() } }
-        let curl = Curl(
-            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
-            keyPath: directory.file("dev/clients/alice.key"))
+        let curl = Self.aliceCurl(in: directory)
         #expect(try await curl.request("https://localhost:\(port)/v1/models").status == 200)
         let revoke = try WardenProcess.run(["certs", "revoke", "--dir", "dev", "--name", "alice"], in: directory.path)
         #expect(revoke.status == 0, "\(revoke.stderr)")
@@ -124,9 +136,7 @@ import WardenTesting
         }
         let (server, port, _) = try await Self.startDevelopmentServer(in: directory, policies: policies)
         defer { if server.isRunning { server.terminate() } }
-        let curl = Curl(
-            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
-            keyPath: directory.file("dev/clients/alice.key"))
+        let curl = Self.aliceCurl(in: directory)
         let url = "https://localhost:\(port)/v1/embeddings"
         #expect(try await curl.request(url, method: "POST", body: Array("{}".utf8)).status == 403)
         // Grant users the (unserved) embeddings route: once the new policy is in force, the router answers 404.
@@ -151,9 +161,7 @@ import WardenTesting
         let directory = TemporaryDirectory(prefix: "rotate")
         let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
         defer { if server.isRunning { server.terminate() } }
-        let curl = Curl(
-            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
-            keyPath: directory.file("dev/clients/alice.key"))
+        let curl = Self.aliceCurl(in: directory)
         #expect(try await curl.request("https://localhost:\(port)/v1/models").status == 200)
         let rotate = try WardenProcess.run(["keys", "rotate", "--config", "dev/warden.yaml"], in: directory.path)
         #expect(rotate.status == 0, "\(rotate.stdout) \(rotate.stderr)")
@@ -162,9 +170,7 @@ import WardenTesting
         #expect(try await curl.request("https://localhost:\(port)/healthz").status == 200)
         server.terminate()
         server.waitUntilExit()
-        let verify = try WardenProcess.run(
-            ["audit", "verify", "--db", "dev/data/audit.db", "--pubkey", "dev/audit/audit-signing.pub",
-             "--witness", "dev/witness/audit.witness"], in: directory.path)
+        let verify = try Self.verifyAuditLog(in: directory)
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
         #expect(verify.stdout.hasPrefix("OK: "))
         let rotations = try WardenProcess.run(
@@ -176,9 +182,7 @@ import WardenTesting
         let directory = TemporaryDirectory(prefix: "shred")
         let (server, port, _) = try await Self.startDevelopmentServer(in: directory)
         defer { if server.isRunning { server.terminate() } }
-        let curl = Curl(
-            caPath: directory.file("dev/ca.crt"), certificatePath: directory.file("dev/clients/alice.crt"),
-            keyPath: directory.file("dev/clients/alice.key"))
+        let curl = Self.aliceCurl(in: directory)
         let body = #"{"model":"gemma-3-270m","prompt":"My account number is 4417-9921","max_tokens":2,"temperature":0}"#
         let completion = try await curl.request(
             "https://localhost:\(port)/v1/completions", method: "POST", body: Array(body.utf8), timeoutSeconds: 60)
@@ -203,9 +207,7 @@ import WardenTesting
         #expect(!after.stdout.contains("4417-9921"))
         server.terminate()
         server.waitUntilExit()
-        let verify = try WardenProcess.run(
-            ["audit", "verify", "--db", "dev/data/audit.db", "--pubkey", "dev/audit/audit-signing.pub",
-             "--witness", "dev/witness/audit.witness"], in: directory.path)
+        let verify = try Self.verifyAuditLog(in: directory)
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
         let events = try WardenProcess.run(["audit", "query", "--db", "dev/data/audit.db"], in: directory.path)
         for type in ["prompt.read", "prompt.shredded"] {
