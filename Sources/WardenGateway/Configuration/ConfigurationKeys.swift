@@ -24,6 +24,17 @@ struct ConfigurationKey: Sendable {
         }
     }
 
+    /// YAML's booleans (`true`/`false`, also `yes`/`no`, `on`/`off`) and the same words in the environment.
+    static func bool(_ path: String, _ set: @escaping @Sendable (inout WardenConfiguration, Bool) -> Void) -> ConfigurationKey {
+        ConfigurationKey(path: path) { configuration, text throws(ConfigurationError) in
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "yes", "on", "1": set(&configuration, true)
+            case "false", "no", "off", "0": set(&configuration, false)
+            default: throw ConfigurationError("\(path): expected true or false, got '\(text)'")
+            }
+        }
+    }
+
     static func string(_ path: String, _ set: @escaping @Sendable (inout WardenConfiguration, String) -> Void) -> ConfigurationKey {
         ConfigurationKey(path: path) { configuration, text throws(ConfigurationError) in
             set(&configuration, text)
@@ -96,6 +107,12 @@ extension WardenConfiguration {
         .int("engine.sensitivity", 0...100) { $0.engine.sensitivity = $1 },
         .int("engine.threads", 0...1024) { $0.engine.threads = $1 },
         .int("engine.context_length", 16...1_048_576) { $0.engine.contextLength = $1 },
+        .int("engine.max_running_sequences", 1...256) { $0.engine.maxRunningSequences = $1 },
+        .int("engine.max_queued_requests", 0...100_000) { $0.engine.maxQueuedRequests = $1 },
+        .int("engine.kv_cache_mib", 0...1_048_576) { $0.engine.kvCacheMiB = $1 },
+        .int("engine.max_batch_tokens", 16...65_536) { $0.engine.maxBatchTokens = $1 },
+        .int("engine.request_timeout_seconds", 1...86_400) { $0.engine.requestTimeoutSeconds = $1 },
+        .bool("engine.prefix_caching") { $0.engine.prefixCaching = $1 },
         .string("audit.database") { $0.audit.databasePath = $1 },
         .string("audit.signing_key") { $0.audit.signingKeyPath = $1 },
         .string("audit.hmac_key") { $0.audit.hmacKeyPath = $1 },

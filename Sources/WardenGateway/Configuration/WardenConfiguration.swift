@@ -60,6 +60,19 @@ public struct WardenConfiguration: Sendable {
         public var sensitivity = 0
         public var threads = 0
         public var contextLength = 2048
+        /// Sequences decoded together in one batch; more raise throughput and the KV cache needed.
+        public var maxRunningSequences = 16
+        /// Requests waiting for a batch slot; beyond this clients get 429 with Retry-After.
+        public var maxQueuedRequests = 64
+        /// Memory for the paged key/value cache, in MiB (0: enough for every running sequence's full context, capped
+        /// at 1024 MiB).
+        public var kvCacheMiB = 0
+        /// Tokens per forward pass: decoders take one each, prompt chunks fill the rest.
+        public var maxBatchTokens = 512
+        /// Whole-request limit, queueing included; a request past it ends with what it has so far.
+        public var requestTimeoutSeconds = 600
+        /// Reuse cached key/value blocks of identical prompt prefixes (a team's shared system prompt).
+        public var prefixCaching = true
         public init() {}
     }
 

@@ -22,6 +22,9 @@ enum CompletionJSON {
             $0.field("prompt_tokens", outcome.promptTokens)
             $0.field("completion_tokens", outcome.completionTokens)
             $0.field("total_tokens", outcome.promptTokens + outcome.completionTokens)
+            $0.field("prompt_tokens_details") { details in
+                details.object { $0.field("cached_tokens", outcome.cachedPromptTokens) }
+            }
         }
     }
 
@@ -44,7 +47,7 @@ enum CompletionJSON {
                         } else {
                             choice.field("text", outcome.text)
                         }
-                        choice.field("logprobs", nil as String?)
+                        logprobsField(kind: kind, outcome.logprobs, textOffset: outcome.logprobsTextOffset, into: &choice)
                         choice.field("finish_reason", outcome.finishReason)
                     }
                 }
@@ -56,7 +59,8 @@ enum CompletionJSON {
 
     /// One streamed chunk carrying `text` (and, on the last, the finish reason).
     static func chunk(
-        kind: Kind, id: String, created: Int, model: String, text: String?, role: Bool = false, finishReason: String?
+        kind: Kind, id: String, created: Int, model: String, text: String?, role: Bool = false, finishReason: String?,
+        logprobs: [TokenLogprobs]? = nil, textOffset: Int = 0
     ) -> [UInt8] {
         var json = JSONWriter()
         json.object {
@@ -75,13 +79,27 @@ enum CompletionJSON {
                         } else {
                             choice.field("text", text ?? "")
                         }
-                        choice.field("logprobs", nil as String?)
+                        logprobsField(kind: kind, logprobs, textOffset: textOffset, into: &choice)
                         choice.field("finish_reason", finishReason)
                     }
                 }
             }
         }
         return json.bytes
+    }
+
+    /// `logprobs`: null when the request did not ask for them, otherwise the shape of the route.
+    static func logprobsField(
+        kind: Kind, _ entries: [TokenLogprobs]?, textOffset: Int, into choice: inout JSONWriter.ObjectWriter
+    ) {
+        guard let entries else { return choice.field("logprobs", nil as String?) }
+        choice.field("logprobs") { json in
+            if kind == .chat {
+                LogprobsJSON.chat(entries, into: &json)
+            } else {
+                LogprobsJSON.completion(entries, startOffset: textOffset, into: &json)
+            }
+        }
     }
 
     /// The usage chunk sent when `stream_options.include_usage` is set: no choices, only usage.

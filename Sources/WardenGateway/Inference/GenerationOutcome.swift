@@ -7,4 +7,10 @@ struct GenerationOutcome: Sendable {
     var finishReason: String
     var promptSeconds: Double
     var generationSeconds: Double
+    /// Prompt tokens whose key/value blocks came from the prefix cache (OpenAI's `cached_tokens`).
+    var cachedPromptTokens = 0
+    /// Per generated token, when the request asked for `logprobs`; nil otherwise.
+    var logprobs: [TokenLogprobs]?
+    /// Characters before the first token's text in `text` (the echoed prompt of a completions request).
+    var logprobsTextOffset = 0
 }
