@@ -1,0 +1,55 @@
+import Testing
+@testable import WardenEngine
+
+/// Draw frequencies against the double-precision reference distribution. Seeds are fixed, so results are
+/// deterministic; the 5σ tolerance is what keeps a correct implementation passing for any seed choice.
+@Suite("Sampling distribution")
+struct DistributionTests {
+    static func expectMatches(_ logits: [Float], _ parameters: SamplingParameters, draws: Int) {
+        let reference = ReferenceSampling.distribution(logits, parameters: parameters)
+        let observed = ReferenceSampling.frequencies(logits, parameters: parameters, draws: draws)
+        for id in logits.indices {
+            let expected = reference[id]
+            let sigma = (expected * (1 - expected) / Double(draws)).squareRoot()
+            if expected == 0 {
+                #expect(observed[id] == 0, "token \(id) is outside the reference support")
+            } else {
+                #expect(abs(observed[id] - expected) <= 5 * sigma + 0.5 / Double(draws), "token \(id)")
+            }
+        }
+    }
+
+    @Test("temperature alone draws with softmax(logits / T)", arguments: [Float(0.5), 1, 1.7])
+    func temperatureOnly(temperature: Float) {
+        Self.expectMatches([1, 0.5, -0.3, 2, 1.2, 0, -1, 0.8], SamplingParameters(temperature: temperature), draws: 20_000)
+    }
+
+    @Test("top_k, top_p and min_p together draw with the renormalised reference")
+    func combinedTruncation() {
+        let logits = ReferenceSampling.gaussianLogits(count: 40, sigma: 1.2, seed: 5)
+        Self.expectMatches(
+            logits, SamplingParameters(temperature: 0.8, topK: 12, topP: 0.9, minP: 0.05), draws: 20_000)
+    }
+
+    @Test("a flat vocabulary of 20 000 tokens keeps the reference nucleus exactly")
+    func largeFlatNucleus() {
+        // σ 0.5 at T 1: every token is a candidate, so the selection runs on thousands of entries.
+        let logits = ReferenceSampling.gaussianLogits(count: 20_000, sigma: 0.5, seed: 9)
+        for parameters in [
+            SamplingParameters(temperature: 1, topP: 0.3), SamplingParameters(temperature: 1, topK: 3000, topP: 0.5),
+            SamplingParameters(temperature: 1.3, topK: 777),
+        ] {
+            let reference = ReferenceSampling.distribution(logits, parameters: parameters)
+            let observed = ReferenceSampling.frequencies(logits, parameters: parameters, draws: 3000)
+            for id in logits.indices where observed[id] > 0 {
+                #expect(reference[id] > 0, "token \(id) drawn but outside the reference nucleus")
+            }
+            // The kept mass by halves of the reference support (most likely half vs the rest) matches.
+            let support = logits.indices.filter { reference[$0] > 0 }.sorted { logits[$0] > logits[$1] }
+            let topHalf = support.prefix(support.count / 2)
+            let expected = topHalf.reduce(0.0) { $0 + reference[$1] }
+            let seen = topHalf.reduce(0.0) { $0 + observed[$1] }
+            #expect(abs(seen - expected) < 5 * (expected * (1 - expected) / 3000).squareRoot())
+        }
+    }
+}
