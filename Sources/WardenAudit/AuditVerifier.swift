@@ -15,6 +15,15 @@ public enum AuditVerifier {
     public static func verifyDatabase(
         path: String, publicKey: AuditPublicKey, witnessPath: String? = nil, progress: Progress? = nil
     ) throws(AuditError) -> VerificationReport {
+        try verifyDatabase(path: path, publicKey: publicKey, witnessPath: witnessPath, threaded: true, progress: progress)
+    }
+
+    /// `threaded: false` reads and hashes on the calling thread only; tests hold both modes, and
+    /// small batches, to the same results.
+    static func verifyDatabase(
+        path: String, publicKey: AuditPublicKey, witnessPath: String?, threaded: Bool,
+        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, progress: Progress?
+    ) throws(AuditError) -> VerificationReport {
         let witness = try witnessPath.map { path throws(AuditError) in try WitnessFile.read(path: path) }
         let queue = try AuditStore.openReadOnly(path: path)
         defer { try? queue.close() }
@@ -24,46 +33,59 @@ public enum AuditVerifier {
             var verifier = ChainVerifier(
                 logID: logID, publicKey: publicKey, baseSeq: base.seq, basePrevHash: base.prevHash, baseRange: base.range
             )
-            verifier.locator = { hash in
-                (try? Int64.fetchOne(db, sql: "SELECT seq FROM audit_records WHERE hash = ?", arguments: [Data(hash)]))
-                    .flatMap { $0 }.map { UInt64(max(0, $0)) }
-            }
             do {
-                let total = UInt64(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_records") ?? 0)
+                // For the progress bar only: cheap (two rowid lookups), unlike COUNT(*) which reads every page.
+                let bounds = try Row.fetchOne(db, sql: "SELECT MIN(seq), MAX(seq) FROM audit_records")
+                let total: UInt64 = bounds.flatMap { row -> UInt64? in
+                    guard let low = row[0] as Int64?, let high = row[1] as Int64?, high >= low else { return nil }
+                    return UInt64(high - low) + 1
+                } ?? 0
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
                     verifier.add(checkpoint: AuditStore.checkpoint(from: row), fromWitness: false)
                 }
                 addWitness(witness, to: &verifier)
-                // Hot loop: raw sqlite3_step over GRDB's prepared statement, reading columns in place
-                // (no Row or Data per record); this is what keeps verification near SHA-256 speed.
                 let statement = try db.makeStatement(sql: """
-                    SELECT seq, timestamp, CAST(type AS BLOB), CAST(actor AS BLOB), fields, prev_hash, hash
+                    SELECT seq, timestamp, type, actor, fields, prev_hash, hash
                     FROM audit_records ORDER BY seq
                     """)
-                let raw = statement.sqliteStatement
-                var done: UInt64 = 0
-                while !verifier.failed {
-                    let rc = sqlite3_step(raw)
-                    if rc == SQLITE_DONE { break }
-                    guard rc == SQLITE_ROW else {
-                        throw AuditError(.storage, "cannot read the audit database: SQLite error \(rc)")
-                    }
-                    let seq = sqlite3_column_int64(raw, 0)
-                    guard seq >= 1 else {
-                        verifier.fail(.inserted, nil, "a record has the invalid sequence number \(seq)")
-                        break
-                    }
-                    func column(_ i: Int32) -> UnsafeRawBufferPointer {
-                        let pointer = sqlite3_column_blob(raw, i)
-                        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, i)))
-                    }
-                    verifier.consume(seq: UInt64(seq), timestamp: sqlite3_column_int64(raw, 1), type: column(2), actor: column(3),
-                                     fields: column(4), prevHash: column(5), hash: column(6))
-                    done += 1
-                    if done & 0xFFFF == 0 { progress?(done, total) }
+                // Hot loop: a reader thread steps SQLite (raw C API, columns copied into reused
+                // batches) and recomputes the per-record hashes; this thread checks the chain.
+                let reader = DatabaseRecordReader(
+                    statement: statement.sqliteStatement, logID: logID, threaded: threaded, rowsPerBatch: rowsPerBatch
+                )
+                defer {
+                    reader.stop()
+                    sqlite3_reset(statement.sqliteStatement)
                 }
-                sqlite3_reset(raw)
+                verifier.locator = { hash in
+                    // Only on a mismatch, which ends verification: the reader must let go of the connection first.
+                    reader.stop()
+                    return (try? Int64.fetchOne(db, sql: "SELECT seq FROM audit_records WHERE hash = ?", arguments: [Data(hash)]))
+                        .flatMap { $0 }.map { UInt64(max(0, $0)) }
+                }
+                if !verifier.failed { reader.start() }
+                var done: UInt64 = 0
+                while !verifier.failed, let batch = reader.next() {
+                    for row in 0..<batch.count {
+                        verifier.consume(batch.view(row), recomputed: batch.recomputedHash(row))
+                        if verifier.failed { break }
+                    }
+                    let before = done
+                    done += UInt64(batch.count)
+                    if done >> 16 != before >> 16 { progress?(done, total) }
+                    if !verifier.failed, let end = batch.end {
+                        switch end {
+                        case .done: break
+                        case .invalidSeq(let seq): verifier.fail(.inserted, nil, "a record has the invalid sequence number \(seq)")
+                        case .storageError(let rc): throw AuditError(.storage, "cannot read the audit database: SQLite error \(rc)")
+                        }
+                    }
+                    if batch.end != nil { break }
+                    reader.recycle(batch)
+                }
                 progress?(done, total)
+            } catch let error as AuditError {
+                throw error
             } catch {
                 throw AuditError(.storage, "cannot read the audit database: \(AuditStore.sqliteReason(error))")
             }
@@ -73,6 +95,13 @@ public enum AuditVerifier {
 
     public static func verifyExport(
         path: String, publicKey: AuditPublicKey, witnessPath: String? = nil, progress: Progress? = nil
+    ) throws(AuditError) -> VerificationReport {
+        try verifyExport(path: path, publicKey: publicKey, witnessPath: witnessPath, fastLines: true, progress: progress)
+    }
+
+    /// `fastLines: false` reads every line with the general strict parser (tests compare the two).
+    static func verifyExport(
+        path: String, publicKey: AuditPublicKey, witnessPath: String?, fastLines: Bool, progress: Progress?
     ) throws(AuditError) -> VerificationReport {
         let witness = try witnessPath.map { path throws(AuditError) in try WitnessFile.read(path: path) }
         let reader = try LineReader(path: path, maxLineBytes: JSONLine.maxLineBytes)
@@ -84,8 +113,28 @@ public enum AuditVerifier {
         addWitness(witness, to: &verifier)
         var done: UInt64 = 0
         let total = header.lastSeq >= header.firstSeq ? header.lastSeq - header.firstSeq + 1 : 0
-        while !verifier.failed, let line = try reader.next() {
+        var fast = ExportRecordLine()
+        while !verifier.failed, let line = try reader.nextBorrowed() {
             if line.isEmpty && reader.lastLineUnterminated { break }
+            // Hot path: a record line in Warden's own form, read without building JSON values.
+            if fastLines, fast.parse(line) {
+                guard fast.seq <= header.lastSeq else {
+                    throw AuditError(.malformedInput, "line \(reader.lineNumber) of \(path): record beyond the header's last_seq")
+                }
+                fast.fields.withUnsafeBytes { fields in
+                    fast.prevHash.withUnsafeBytes { prevHash in
+                        fast.hash.withUnsafeBytes { hash in
+                            verifier.consume(ChainVerifier.RecordView(
+                                seq: fast.seq, timestamp: fast.timestamp, type: UnsafeRawBufferPointer(rebasing: line[fast.type]),
+                                actor: UnsafeRawBufferPointer(rebasing: line[fast.actor]), fields: fields, prevHash: prevHash, storedHash: hash
+                            ))
+                        }
+                    }
+                }
+                done += 1
+                if done & 0xFFFF == 0 { progress?(done, total) }
+                continue
+            }
             do throws(AuditError) {
                 let object = try JSONLine.object(line)
                 switch try JSONLine.string(object, "kind") {

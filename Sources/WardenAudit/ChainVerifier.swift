@@ -4,15 +4,27 @@ import Crypto
 ///
 /// Feed it checkpoints (before or as the records reach their tree size) and records in order;
 /// it keeps O(log n) Merkle state plus the checkpoints not yet reached, so memory stays flat in
-/// the size of the log. It stops at the first problem.
+/// the size of the log. It stops at the first problem. Hashes are held inline (`Digest32`) and
+/// the record encoding is built in one reused buffer, so the per-record path does not allocate.
 struct ChainVerifier {
     /// Where a stored record hash came from, for telling an edit from a move; nil for exports.
     typealias Locator = (_ hash: [UInt8]) -> UInt64?
 
+    /// One record's stored columns, borrowed from SQLite or a batch buffer for the duration of a call.
+    struct RecordView {
+        var seq: UInt64
+        var timestamp: Int64
+        var type: UnsafeRawBufferPointer
+        var actor: UnsafeRawBufferPointer
+        var fields: UnsafeRawBufferPointer
+        var prevHash: UnsafeRawBufferPointer
+        var storedHash: UnsafeRawBufferPointer
+    }
+
     let publicKey: AuditPublicKey
     private(set) var report: VerificationReport
     private var range: CompactRange
-    private var lastHash: [UInt8]
+    private var lastHash: Digest32
     private var lastTimestamp: Int64 = .min
     private var nextSeq: UInt64
     /// Checkpoints waiting for the tree to reach their size, by size.
@@ -20,21 +32,23 @@ struct ChainVerifier {
     /// Size of the newest checkpoint whose root matched (records up to it are authenticated).
     private var verifiedSize: UInt64
     private var verifiedRoot: [UInt8]?
-    private var scratch = [UInt8]()
-    private let logIDBytes: [UInt8]
+    /// Smallest tree size in `pending` (all are at least the current size), or `.max`: saves a
+    /// dictionary lookup per record.
+    private var nextPendingSize: UInt64 = .max
+    private let hasher: RecordHasher
     /// Tree size before the first record (0, or the archived/exported prefix).
     private let baseSize: UInt64
-    private var leafBuffer = [UInt8](repeating: 0, count: 33)
     var locator: Locator?
 
     init(logID: String, publicKey: AuditPublicKey, baseSeq: UInt64, basePrevHash: [UInt8], baseRange: CompactRange) {
         self.publicKey = publicKey
         report = VerificationReport(logID: logID)
         range = baseRange
-        lastHash = basePrevHash
+        // Both callers pass 32 bytes (checked when the archive base or export header was read).
+        lastHash = Digest32(bytes: basePrevHash) ?? .zero
         nextSeq = baseSeq + 1
         verifiedSize = baseSeq
-        logIDBytes = Array(logID.utf8)
+        hasher = RecordHasher(logIDBytes: Array(logID.utf8))
         baseSize = baseRange.size
         report.treeSize = baseRange.size
         report.root = baseRange.root()
@@ -67,6 +81,13 @@ struct ChainVerifier {
     /// Checks a checkpoint's log id, key and signature, and queues it for the root check.
     mutating func add(checkpoint c: AuditCheckpoint, fromWitness: Bool) {
         guard !failed else { return }
+        // The witness repeats the database's (or the export's) checkpoints. One identical in every
+        // field, signature included, to a queued checkpoint passed the same checks when that one
+        // was added; skipping them here halves the Ed25519 work without changing any outcome.
+        if let existing = pending[c.treeSize], existing.checkpoint == c {
+            if fromWitness { pending[c.treeSize] = (existing.checkpoint, true) }
+            return
+        }
         let source = fromWitness ? "witness checkpoint" : "checkpoint"
         guard c.logID == report.logID else {
             return fail(.wrongLog, nil, "\(source) of tree size \(c.treeSize) belongs to log '\(c.logID)', not '\(report.logID)'")
@@ -100,11 +121,13 @@ struct ChainVerifier {
             return fail(.malformed, c.treeSize, "checkpoint of tree size \(c.treeSize) appears after its records")
         }
         pending[c.treeSize] = (c, fromWitness)
+        nextPendingSize = min(nextPendingSize, c.treeSize)
         if c.treeSize == range.size { checkRoot(at: c.treeSize) }
     }
 
     private mutating func checkRoot(at size: UInt64) {
         guard let (c, fromWitness) = pending.removeValue(forKey: size) else { return }
+        nextPendingSize = pending.keys.min() ?? .max
         let root = range.root()
         guard root == c.rootHash else {
             guard deferred == nil else { return }
@@ -127,12 +150,12 @@ struct ChainVerifier {
 
     // MARK: Records
 
-    /// Checks one record. `type`, `actor` and `fields` are the raw stored bytes.
-    mutating func consume(
-        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
-        fields: some Collection<UInt8>, prevHash: some Collection<UInt8>, hash storedHash: some Collection<UInt8>
-    ) {
+    /// Checks one record. The columns are the raw stored bytes; `recomputed` is the record's hash
+    /// recomputed at its stored seq and `leaf` its leaf hash, when another thread already computed
+    /// them (they depend on the record alone), or nil to compute them here.
+    mutating func consume(_ record: RecordView, recomputed: Digest32? = nil, leaf: Digest32? = nil) {
         guard !failed else { return }
+        let seq = record.seq
         if deferred != nil, seq > deferredUntilSeq { return commitDeferred() }
         if seq != nextSeq {
             if seq < nextSeq {
@@ -141,54 +164,61 @@ struct ChainVerifier {
             let missing = seq - 1 == nextSeq ? "record \(nextSeq) is missing" : "records \(nextSeq)...\(seq - 1) are missing"
             return fail(.deleted, nextSeq, "\(missing) (deleted)")
         }
-        var hashBytes = scratch
-        recordBytes(seq: seq, timestamp: timestamp, type: type, actor: actor, fields: fields, prevHash: prevHash, into: &hashBytes)
-        let digest = SHA256.hash(data: hashBytes)
-        scratch = hashBytes
-        let matches = storedHash.count == 32 && digest.withUnsafeBytes { $0.elementsEqual(storedHash) }
-        guard matches else {
-            return classifyMismatch(seq: seq, timestamp: timestamp, type: type, actor: actor, fields: fields,
-                                    prevHash: Array(prevHash), stored: Array(storedHash))
-        }
-        let linked = lastHash.withUnsafeBytes { $0.elementsEqual(prevHash) }
-        guard linked else {
+        let digest = recomputed ?? hasher.hash(
+            seq: seq, timestamp: record.timestamp, type: record.type, actor: record.actor, fields: record.fields, prevHash: record.prevHash
+        )
+        guard digest.matches(record.storedHash) else { return classifyMismatch(record) }
+        guard lastHash.matches(record.prevHash) else {
             let replaced = seq - 1
             return fail(.modified, replaced,
                         "record \(replaced) does not match the hash that record \(seq) links to (record \(replaced) was replaced)")
         }
+        let timestamp = record.timestamp
         guard timestamp >= lastTimestamp else {
             return fail(.reordered, seq, "record \(seq) is timestamped before record \(seq - 1)")
         }
         lastTimestamp = timestamp
         nextSeq = seq + 1
-        // Hot path: copy the digest into the reused buffers instead of allocating.
-        digest.withUnsafeBytes { src in
-            lastHash.withUnsafeMutableBytes { $0.copyMemory(from: src) }
-            leafBuffer.withUnsafeMutableBytes { dst in
-                UnsafeMutableRawBufferPointer(rebasing: dst[1...]).copyMemory(from: src)
-            }
-        }
-        range.append(leafHash: Array(SHA256.hash(data: leafBuffer)))
+        lastHash = digest
+        range.append(leaf: leaf ?? Digest32.leafHash(of: digest))
         if report.firstSeq == nil { report.firstSeq = seq }
         report.lastSeq = seq
         report.recordCount += 1
-        if pending[range.size] != nil { checkRoot(at: range.size) }
+        if range.size == nextPendingSize { checkRoot(at: range.size) }
+    }
+
+    /// `consume` for a record held in arrays (export lines read by the general parser).
+    mutating func consume(
+        seq: UInt64, timestamp: Int64, type: [UInt8], actor: [UInt8], fields: [UInt8], prevHash: [UInt8], hash: [UInt8]
+    ) {
+        type.withUnsafeBytes { t in
+            actor.withUnsafeBytes { a in
+                fields.withUnsafeBytes { f in
+                    prevHash.withUnsafeBytes { p in
+                        hash.withUnsafeBytes { h in
+                            consume(RecordView(seq: seq, timestamp: timestamp, type: t, actor: a, fields: f, prevHash: p, storedHash: h))
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Tells an edited record from one moved by an insertion, deletion or swap, by finding where
     /// the record's predecessor (its stored prev hash) now is and re-hashing it with that position.
-    private mutating func classifyMismatch(
-        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
-        fields: some Collection<UInt8>, prevHash: [UInt8], stored: [UInt8]
-    ) {
+    private mutating func classifyMismatch(_ record: RecordView) {
+        let seq = record.seq
+        let prevHash = Array(record.prevHash)
         var candidates = [UInt64]()
         if let locator, let predecessor = locator(prevHash) { candidates.append(predecessor + 1) }
         if prevHash == AuditRecord.genesisPrevHash { candidates.append(1) }
         candidates.append(contentsOf: [seq - 1, seq + 1])
         for original in candidates where original != seq && original >= 1 {
-            var bytes = [UInt8]()
-            recordBytes(seq: original, timestamp: timestamp, type: type, actor: actor, fields: fields, prevHash: prevHash, into: &bytes)
-            guard Array(SHA256.hash(data: bytes)) == stored else { continue }
+            let rehashed = hasher.hash(
+                seq: original, timestamp: record.timestamp, type: record.type, actor: record.actor, fields: record.fields,
+                prevHash: record.prevHash
+            )
+            guard rehashed.matches(record.storedHash) else { continue }
             if original == seq - 1 {
                 return fail(.inserted, seq - 1,
                             "record \(seq - 1) was inserted: the record now at seq \(seq) was originally seq \(seq - 1)")
@@ -200,24 +230,6 @@ struct ChainVerifier {
             return fail(.reordered, seq, "record at seq \(seq) was originally seq \(original) (records moved or swapped)")
         }
         fail(.modified, seq, "record \(seq) was modified: its content does not match its hash")
-    }
-
-    private func recordBytes(
-        seq: UInt64, timestamp: Int64, type: some Collection<UInt8>, actor: some Collection<UInt8>,
-        fields: some Collection<UInt8>, prevHash: some Collection<UInt8>, into out: inout [UInt8]
-    ) {
-        out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: CanonicalEncoding.recordDomain)
-        CanonicalEncoding.appendUInt32(UInt32(logIDBytes.count), to: &out)
-        out.append(contentsOf: logIDBytes)
-        CanonicalEncoding.appendUInt64(seq, to: &out)
-        CanonicalEncoding.appendUInt64(UInt64(bitPattern: timestamp), to: &out)
-        CanonicalEncoding.appendUInt32(UInt32(type.count), to: &out)
-        out.append(contentsOf: type)
-        CanonicalEncoding.appendUInt32(UInt32(actor.count), to: &out)
-        out.append(contentsOf: actor)
-        out.append(contentsOf: fields)
-        out.append(contentsOf: prevHash)
     }
 
     // MARK: End

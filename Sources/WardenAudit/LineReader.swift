@@ -33,6 +33,12 @@ final class LineReader {
 
     /// The next line without its newline, or nil at the end of the file.
     func next() throws(AuditError) -> [UInt8]? {
+        try nextBorrowed().map { Array($0) }
+    }
+
+    /// The next line without its newline, borrowed from the reader's buffer: valid only until the
+    /// next call (the verifier's hot path, which must not copy every line).
+    func nextBorrowed() throws(AuditError) -> UnsafeRawBufferPointer? {
         let n = getline(&buffer, &capacity, file)
         guard n >= 0, let buffer else {
             if ferror(file) != 0 { throw AuditError(.malformedInput, "read error in \(path)") }
@@ -48,6 +54,6 @@ final class LineReader {
             length -= 1
             lastLineUnterminated = false
         }
-        return buffer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return UnsafeRawBufferPointer(start: buffer, count: length)
     }
 }

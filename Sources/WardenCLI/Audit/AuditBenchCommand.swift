@@ -34,6 +34,12 @@ struct AuditBenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print each acknowledged seq on standard output as soon as it is durable (for crash tests).")
     var printAcks = false
 
+    @Flag(name: .long, help: "Skip timing `verify` on the database afterwards.")
+    var noVerify = false
+
+    @Option(name: .long, help: "Also export the whole log to this JSONL file and time `verify --export` on it.")
+    var exportTo: String?
+
     func validate() throws {
         guard records >= 1, writers >= 1 else { throw ValidationError("--records and --writers must be at least 1") }
     }
@@ -85,5 +91,33 @@ struct AuditBenchCommand: AsyncParsableCommand {
         let rate = Double(records) / seconds
         print(String(format: "appended %d durable records with %d writers in %.3f s: %.0f appends/s (process CPU %.3f s, %.0f appends per CPU-second; %d group commits, %.1f records each)",
                      records, writers, seconds, rate, cpu, Double(records) / max(cpu, 1e-9), transactions, Double(records) / Double(max(transactions, 1))))
+        if !noVerify { try timeVerification() }
+    }
+
+    /// Times the auditor's checks on what was just written, as `warden audit verify` runs them.
+    private func timeVerification() throws {
+        let publicKey = try AuditCLI.run { try AuditKeys.loadSigner(path: key).publicKey }
+        try Self.timed("verify") {
+            try AuditVerifier.verifyDatabase(path: db, publicKey: publicKey, witnessPath: witness)
+        }
+        guard let exportTo else { return }
+        let summary = try AuditCLI.run { try AuditExporter.export(databasePath: db, outputPath: exportTo, from: nil, to: nil) }
+        print("exported \(summary.records) records and \(summary.checkpoints) checkpoints to \(exportTo)")
+        try Self.timed("verify --export") {
+            try AuditVerifier.verifyExport(path: exportTo, publicKey: publicKey, witnessPath: witness)
+        }
+    }
+
+    private static func timed(_ label: String, _ body: () throws -> VerificationReport) throws {
+        let cpuStart = cpuSeconds()
+        let start = ContinuousClock.now
+        let report = try AuditCLI.run { try body() }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpu = cpuSeconds() - cpuStart
+        print("\(label): " + String(format: "%llu records in %.3f s = %.0f records/s (process CPU %.3f s)",
+                                    report.recordCount, seconds, Double(report.recordCount) / max(seconds, 1e-9), cpu))
+        print("\(label): \(report.summary)")
+        guard report.isValid else { throw ExitCode(1) }
     }
 }
