@@ -129,6 +129,26 @@ void wk_attention(wk_pool *pool, const float *q, int64_t q_stride, const wk_attn
 /// (0 if the buffer cannot be allocated).
 double wk_measure_read_bandwidth(wk_pool *pool, size_t bytes, int repeats);
 
+// MARK: Paged key/value cache (engine-batch; issue 7)
+
+/// One query row's view of a paged key/value cache: positions `first ..< first + count` of its sequence are visible;
+/// position p lives in pool block `blocks[p / block_size]` at row `p % block_size`.
+typedef struct {
+    const int32_t *blocks;
+    int32_t first;
+    int32_t count;
+} wk_paged_attn_row;
+
+/// `wk_attention` over a paged cache, bit-identical to it for the same rows. `k_base`/`v_base` point at one layer's
+/// keys/values of block 0; block b starts `b * block_stride` values further on, its rows `kv_stride` values apart.
+/// `scratch` holds `threads * max_count` floats.
+void wk_paged_attention(wk_pool *pool, const float *q, int64_t q_stride, const wk_paged_attn_row *rows,
+                        int64_t tokens, const uint16_t *k_base, const uint16_t *v_base, int64_t block_stride,
+                        int32_t block_size, int heads, int kv_heads, int head_dim, int64_t kv_stride, float scale,
+                        float softcap, float *out, int64_t out_stride, float *scratch, int64_t max_count);
+
+// MARK: End of paged key/value cache section
+
 #ifdef __cplusplus
 }
 #endif

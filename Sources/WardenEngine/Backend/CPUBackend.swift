@@ -97,4 +97,21 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
                 output, Int64(stride), scratch.assumingMemoryBound(to: Float.self), Int64(max(maxCount, 1)))
         }
     }
+
+    public func pagedAttention(
+        queries: UnsafePointer<Float>, rows: [PagedAttentionRow], cache: PagedCacheLayer, shape: AttentionShape,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let maxCount = rows.reduce(0) { max($0, $1.count) }
+        ensureScratch(threads * max(maxCount, 1) * MemoryLayout<Float>.stride)
+        let descriptors = rows.map { wk_paged_attn_row(blocks: $0.blocks, first: Int32($0.first), count: Int32($0.count)) }
+        let stride = shape.heads * shape.headDimension
+        descriptors.withUnsafeBufferPointer { buffer in
+            wk_paged_attention(
+                pool, queries, Int64(stride), buffer.baseAddress, Int64(rows.count), cache.keys, cache.values,
+                Int64(cache.blockStride), Int32(cache.blockSize), Int32(shape.heads), Int32(shape.kvHeads),
+                Int32(shape.headDimension), Int64(shape.kvStride), shape.scale, shape.softcap, output, Int64(stride),
+                scratch.assumingMemoryBound(to: Float.self), Int64(max(maxCount, 1)))
+        }
+    }
 }

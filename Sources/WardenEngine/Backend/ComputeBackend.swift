@@ -1,9 +1,12 @@
 /// The operations a forward pass needs, so that model code never depends on where or how they run.
 ///
-/// The CPU backend runs them with the AVX2 kernels on a worker pool. A GPU backend implements the same protocol; its
-/// buffers are host pointers here, so it would keep device mirrors of the weights and move activations per call
-/// (issue 7 plans buffer handles for a device-resident path). Calls come from one thread at a time (the engine's
-/// compute thread), so implementations need no locking of their own.
+/// The CPU backend runs them with the AVX2 kernels on a worker pool. A GPU backend implements the same protocol: every
+/// matrix product is already batched over all sequences of a step (`tokens` rows), and attention reads the engine's
+/// paged key/value cache through block tables (`pagedAttention`), so a device backend would keep the weights and the
+/// block pool resident and move only activations and block tables per call. Sampling deliberately stays on the host
+/// (`TokenSampler`, per request, seeded): it needs each sequence's own parameters, penalties and random state, and
+/// costs little next to the forward pass; a device backend only has to hand back the logit rows.
+/// Calls come from one thread at a time (the engine's compute thread), so implementations need no locking of their own.
 public protocol ComputeBackend: AnyObject, Sendable {
     /// A short human-readable name, e.g. `cpu-avx2 (2 threads)`.
     var name: String { get }
@@ -35,6 +38,30 @@ public protocol ComputeBackend: AnyObject, Sendable {
     func attention(
         queries: UnsafePointer<Float>, rows: [AttentionRow], shape: AttentionShape,
         output: UnsafeMutablePointer<Float>)
+
+    /// The same attention over one layer of the paged cache: each row reads its sequence's positions through its
+    /// block table. Must give exactly `attention`'s results for the same cached values (the engine relies on a
+    /// sequence's tokens not depending on where its cache lives or what else is in the batch).
+    func pagedAttention(
+        queries: UnsafePointer<Float>, rows: [PagedAttentionRow], cache: PagedCacheLayer, shape: AttentionShape,
+        output: UnsafeMutablePointer<Float>)
+}
+
+/// One query token's view of its sequence's paged cache: positions `first ..< first + count`, position p in block
+/// `blocks[p / blockSize]`.
+public struct PagedAttentionRow: @unchecked Sendable {
+    public var blocks: UnsafePointer<Int32>
+    public var first: Int
+    public var count: Int
+}
+
+/// Where one layer of the block pool lives: block b's keys start at `keys + b * blockStride`, its positions
+/// `AttentionShape.kvStride` values apart.
+public struct PagedCacheLayer: @unchecked Sendable {
+    public var keys: UnsafePointer<UInt16>
+    public var values: UnsafePointer<UInt16>
+    public var blockStride: Int
+    public var blockSize: Int
 }
 
 /// The activation applied to the gate half of a gated feed-forward layer.

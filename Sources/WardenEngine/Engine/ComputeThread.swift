@@ -1,16 +1,21 @@
 import Foundation
 
-/// A dedicated thread that runs submitted jobs one after another.
+/// A dedicated thread that runs submitted jobs one after another and, between them, the batch scheduler's steps.
 ///
 /// Why: forward passes take milliseconds to seconds of CPU; running them on Swift's cooperative pool or an event
-/// loop would starve the gateway's other work. The kernels' worker pool hangs off this thread.
+/// loop would starve the gateway's other work. The kernels' worker pool hangs off this thread. Jobs (e.g. a direct
+/// `forward` call) run between two scheduler steps, never during one.
 final class ComputeThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var stopped = false
+    private var stepRequested = false
+    private let step: @Sendable () -> Bool
 
-    /// Starts the thread. It holds this object until `stop()` lets its loop end, so the object outlives every access.
-    init(name: String) {
+    /// Starts the thread. `step` runs one scheduler iteration and returns whether more work remains. The thread holds
+    /// this object until `stop()` lets its loop end, so the object outlives every access.
+    init(name: String, step: @escaping @Sendable () -> Bool = { false }) {
+        self.step = step
         let thread = Thread { [self] in self.runLoop() }
         thread.name = name
         thread.stackSize = 8 << 20
@@ -28,6 +33,21 @@ final class ComputeThread: @unchecked Sendable {
         return true
     }
 
+    /// Asks for scheduler steps (new request, cancellation); cheap and safe from any thread.
+    func wake() {
+        condition.lock()
+        stepRequested = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Whether `stop()` was called.
+    var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
     /// Runs `job` on the thread and waits for its result.
     func run<T: Sendable>(_ job: @escaping @Sendable () -> T) throws(EngineError) -> T {
         let done = DispatchSemaphore(value: 0)
@@ -39,10 +59,11 @@ final class ComputeThread: @unchecked Sendable {
         return box.value!
     }
 
-    /// Lets queued jobs finish, then ends the thread.
+    /// Refuses new jobs; queued jobs and the scheduler's remaining work finish, then the thread ends.
     func stop() {
         condition.lock()
         stopped = true
+        stepRequested = true
         condition.signal()
         condition.unlock()
     }
@@ -50,14 +71,27 @@ final class ComputeThread: @unchecked Sendable {
     private func runLoop() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopped { condition.wait() }
-            if jobs.isEmpty && stopped {
+            while jobs.isEmpty && !stepRequested && !stopped { condition.wait() }
+            if !jobs.isEmpty {
+                let job = jobs.removeFirst()
                 condition.unlock()
-                return
+                job()
+                continue
             }
-            let job = jobs.removeFirst()
+            let wantsStep = stepRequested
+            stepRequested = false
             condition.unlock()
-            job()
+            let more = wantsStep ? step() : false
+            if more {
+                condition.lock()
+                stepRequested = true
+                condition.unlock()
+                continue
+            }
+            condition.lock()
+            let finished = stopped && jobs.isEmpty && !stepRequested
+            condition.unlock()
+            if finished { return }
         }
     }
 }

@@ -3,6 +3,18 @@ public struct GeneratedToken: Sendable, Equatable {
     public var id: Int32
     /// Its position among the generated tokens (0 for the first).
     public var index: Int
+    /// Its log-probability under the sampling distribution, when the request asked for logprobs.
+    public var logprob: Float?
+    /// The most likely alternatives at this position with their log-probabilities, when asked for (OpenAI's
+    /// `top_logprobs`), most likely first.
+    public var topLogprobs: [TokenLogprob]
+
+    public init(id: Int32, index: Int, logprob: Float? = nil, topLogprobs: [TokenLogprob] = []) {
+        self.id = id
+        self.index = index
+        self.logprob = logprob
+        self.topLogprobs = topLogprobs
+    }
 }
 
 /// Why a generation ended.
@@ -13,6 +25,9 @@ public enum FinishReason: String, Sendable {
     case length
     /// The caller cancelled it.
     case cancelled
+    /// The request's deadline passed after it had started producing tokens (one still waiting when its deadline
+    /// passes fails with `EngineError.Code.deadlineExceeded` instead, as nothing was produced).
+    case deadline
 }
 
 /// Counts and timings of a finished generation.
@@ -25,6 +40,14 @@ public struct GenerationSummary: Sendable {
     public var generationSeconds: Double
     /// The stop token that ended the generation, if any.
     public var stopToken: Int32?
+    /// Prompt tokens whose keys and values came from the prefix cache instead of being computed.
+    public var cachedPromptTokens: Int = 0
+    /// Seconds from submission to the first generated token (queueing included); 0 when none was generated.
+    public var timeToFirstToken: Double = 0
+    /// Seconds the request waited before it was first admitted to the running batch.
+    public var queueSeconds: Double = 0
+    /// Times the request was preempted under memory pressure and later recomputed.
+    public var preemptions: Int = 0
 
     public var promptTokensPerSecond: Double { promptSeconds > 0 ? Double(promptTokens) / promptSeconds : 0 }
     /// Decoding speed: tokens after the first, over the time after the first.

@@ -1,82 +1,129 @@
 import Foundation
 
-/// Runs a loaded model: token ids in, streamed token ids out, on the engine's own compute thread.
+/// Runs a loaded model for many callers at once: token ids in, streamed token ids out.
 ///
 /// ```swift
 /// let model = try LanguageModel.load(path: path)
 /// let engine = InferenceEngine(model: model)
-/// for try await event in engine.generate(prompt: ids, parameters: SamplingParameters(maxTokens: 64)) {
+/// let stream = try engine.submit(prompt: ids, parameters: SamplingParameters(maxTokens: 64),
+///                                deadline: .now + .seconds(30))        // throws EngineError(.queueFull) at once
+/// for try await event in stream {
 ///     if case .token(let token) = event { print(token.id) }
 /// }
 /// ```
-/// Requests run one at a time in submission order (continuous batching of many sequences is the next step; the
-/// forward pass already takes a batch of sequences). Cancelling the consuming task, or returning `false` from the
-/// callback, stops a generation after the current step.
+/// Requests are batched continuously on the engine's own compute thread (`BatchScheduler`): each step runs one
+/// forward pass over every running sequence, prompts prefilled in chunks beside the decoders. The key/value cache is
+/// a fixed pool of blocks (`KVBlockPool`) sized once from the configuration, with prompt-prefix sharing, so memory
+/// never grows with load: extra requests wait in a bounded queue, and when the queue is full `submit` fails at once
+/// with `EngineError.Code.queueFull` and a suggested retry delay. Under greedy decoding (and for a fixed seed) a
+/// request produces the same tokens whatever else runs beside it.
+///
+/// Cancelling the consuming task, terminating the stream, or returning `false` from the callback stops a generation;
+/// its blocks are freed before the next step.
 public final class InferenceEngine: Sendable {
     public let model: LanguageModel
     public let configuration: EngineConfiguration
     /// The backend's description, e.g. `cpu-avx2 (2 threads)`.
     public let backendName: String
+    /// Positions available to one sequence (prompt plus generated tokens).
+    public let contextCapacity: Int
     private let transformer: TransformerModel
-    private let slot: KVCacheSlot
+    private let scheduler: BatchScheduler
     private let thread: ComputeThread
 
     public init(model: LanguageModel, configuration: EngineConfiguration = EngineConfiguration()) {
         self.model = model
         self.configuration = configuration
+        let hp = model.hyperparameters
         let backend = CPUBackend(threads: configuration.threads)
         backendName = backend.name
-        transformer = TransformerModel(weights: model.weights, backend: backend)
-        let capacity = configuration.contextCapacity ?? min(model.contextLength, 4096)
-        slot = KVCacheSlot(hyperparameters: model.hyperparameters, capacity: max(1, min(capacity, model.contextLength)))
-        thread = ComputeThread(name: "warden-engine")
+        let capacity = max(1, min(configuration.contextCapacity ?? min(model.contextLength, 4096), model.contextLength))
+        contextCapacity = capacity
+        let blockSize = configuration.kvBlockSize
+        let blockBytes = KVBlockPool.bytesPerPosition(hp) * blockSize
+        let budget = configuration.kvCacheBytes ?? (256 << 20)
+        // Always room for one sequence of the full context, so every accepted request can run alone.
+        let blockCount = max((capacity + blockSize - 1) / blockSize, budget / max(blockBytes, 1))
+        let pool = KVBlockPool(hyperparameters: hp, blockSize: blockSize, blockCount: blockCount)
+        transformer = TransformerModel(weights: model.weights, backend: backend, pool: pool)
+        let scheduler = BatchScheduler(
+            transformer: transformer, pool: pool, configuration: configuration, contextCapacity: capacity)
+        self.scheduler = scheduler
+        thread = ComputeThread(name: "warden-engine") { scheduler.step() }
     }
 
+    /// Lets running and queued requests finish, then ends the compute thread.
     deinit { thread.stop() }
 
-    /// Positions available to one sequence (prompt plus generated tokens).
-    public var contextCapacity: Int { slot.capacity }
-
-    /// Generates from `prompt`, calling `onToken` (on the compute thread) for each token; `onToken` returns false to
-    /// stop. Blocks the caller until the generation ends.
-    public func generate(
-        prompt: [Int32], parameters: SamplingParameters, onToken: @escaping @Sendable (GeneratedToken) -> Bool
-    ) throws(EngineError) -> GenerationSummary {
-        try parameters.validate()
-        let result: Result<GenerationSummary, EngineError> = try thread.run { [self] in
-            Result { () throws(EngineError) in try self.runGeneration(prompt: prompt, parameters: parameters, onToken: onToken) }
-        }
-        return try result.get()
-    }
-
-    /// Generates from `prompt`, streaming each token and finally the summary. Cancel by cancelling the consuming task.
-    public func generate(prompt: [Int32], parameters: SamplingParameters) -> AsyncThrowingStream<GenerationEvent, any Error> {
+    /// Queues a generation and returns its stream of tokens and final summary, or throws at once when the request
+    /// is invalid (`invalidRequest`, `contextFull`) or the queue is full (`queueFull`, with `retryAfterSeconds`).
+    /// A `deadline` that passes ends the request: with `.deadline` if it already produced tokens, else the stream
+    /// fails with `deadlineExceeded`. Cancel by cancelling the consuming task or dropping the stream.
+    public func submit(
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil
+    ) throws(EngineError) -> AsyncThrowingStream<GenerationEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
-        let cancelled = CancellationFlag()
-        continuation.onTermination = { _ in cancelled.set() }
-        do { try parameters.validate() } catch {
-            continuation.finish(throwing: error)
-            return stream
-        }
-        let submitted = thread.submit { [self] in
-            do {
-                let summary = try self.runGeneration(prompt: prompt, parameters: parameters) { token in
-                    guard !cancelled.isSet else { return false }
-                    continuation.yield(.token(token))
-                    return true
+        let cancellation = CancellationFlag()
+        let sink = RequestSink(
+            token: { token in
+                guard !cancellation.isSet else { return false }
+                continuation.yield(.token(token))
+                return true
+            },
+            finish: { outcome in
+                switch outcome {
+                case .success(let summary):
+                    continuation.yield(.finished(summary))
+                    continuation.finish()
+                case .failure(let error):
+                    continuation.finish(throwing: error)
                 }
-                continuation.yield(.finished(summary))
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
-            }
+            })
+        try enqueue(prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation)
+        let thread = self.thread
+        continuation.onTermination = { _ in
+            cancellation.set()
+            thread.wake()
         }
-        if !submitted { continuation.finish(throwing: EngineError(.shutDown, "the engine has been shut down")) }
         return stream
     }
 
-    /// Runs one forward pass over `steps` on the compute thread and returns the logits of the steps that want them.
-    /// For callers that drive sequences themselves (batch scheduling, scoring).
+    /// Generates from `prompt`, streaming each token and finally the summary; any error (including `queueFull`)
+    /// ends the stream. Cancel by cancelling the consuming task.
+    public func generate(
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil
+    ) -> AsyncThrowingStream<GenerationEvent, any Error> {
+        do {
+            return try submit(prompt: prompt, parameters: parameters, deadline: deadline)
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
+    }
+
+    /// Generates from `prompt`, calling `onToken` (on the compute thread; keep it short) for each token; `onToken`
+    /// returns false to stop. Blocks the caller until the generation ends. Never call it from `onToken`.
+    public func generate(
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil,
+        onToken: @escaping @Sendable (GeneratedToken) -> Bool
+    ) throws(EngineError) -> GenerationSummary {
+        let done = DispatchSemaphore(value: 0)
+        let box = OutcomeBox()
+        let sink = RequestSink(
+            token: onToken,
+            finish: { outcome in
+                box.outcome = outcome
+                done.signal()
+            })
+        try enqueue(prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: CancellationFlag())
+        done.wait()
+        return try box.outcome!.get()
+    }
+
+    /// A snapshot of queue depth, running sequences, cache use and throughput; cheap, from any thread.
+    public func metrics() -> EngineMetrics { scheduler.metrics.snapshot(queued: scheduler.queue.count) }
+
+    /// Runs one forward pass over `steps` (contiguous cache slots) on the compute thread, between two scheduler
+    /// steps, and returns the logits of the steps that want them. For scoring, tests and the single-stream benchmark.
     public func forward(_ steps: [SequenceStep]) throws(EngineError) -> [[Float]?] {
         let result: Result<[[Float]?], EngineError> = try thread.run { [self] in
             Result { () throws(EngineError) in try self.transformer.forward(steps) }
@@ -84,62 +131,40 @@ public final class InferenceEngine: Sendable {
         return try result.get()
     }
 
-    /// A fresh cache slot for `forward`, sized by the configuration.
+    /// A fresh contiguous cache slot for `forward`, sized by the configuration.
     public func makeCacheSlot() -> KVCacheSlot {
-        KVCacheSlot(hyperparameters: model.hyperparameters, capacity: slot.capacity)
+        KVCacheSlot(hyperparameters: model.hyperparameters, capacity: contextCapacity)
     }
 
-    private func runGeneration(
-        prompt: [Int32], parameters: SamplingParameters, onToken: (GeneratedToken) -> Bool
-    ) throws(EngineError) -> GenerationSummary {
+    /// Checks the request, then queues it and wakes the compute thread.
+    private func enqueue(
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant?, sink: RequestSink,
+        cancellation: CancellationFlag
+    ) throws(EngineError) {
+        try parameters.validate()
         guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt has no tokens") }
-        guard prompt.count < slot.capacity else {
-            throw EngineError(.contextFull, "the prompt has \(prompt.count) tokens; the context holds \(slot.capacity)")
+        let vocabulary = model.hyperparameters.vocabularySize
+        if let bad = prompt.first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+            throw EngineError(.invalidRequest, "token id \(bad) is outside the vocabulary of \(vocabulary)")
         }
-        slot.reset()
-        var sampler = TokenSampler(parameters: parameters)
-        let start = DispatchTime.now().uptimeNanoseconds
-        var logits: [Float] = []
-        var offset = 0
-        while offset < prompt.count {
-            let end = min(prompt.count, offset + configuration.prefillChunk)
-            let isLast = end == prompt.count
-            let out = try transformer.forward([SequenceStep(tokens: Array(prompt[offset..<end]), slot: slot, wantsLogits: isLast)])
-            if isLast, let l = out[0] { logits = l }
-            offset = end
+        guard prompt.count < contextCapacity else {
+            throw EngineError(.contextFull, "the prompt has \(prompt.count) tokens; the context holds \(contextCapacity)")
         }
-        let promptDone = DispatchTime.now().uptimeNanoseconds
-        var summary = GenerationSummary(
-            promptTokens: prompt.count, generatedTokens: 0, finishReason: .length,
-            promptSeconds: Double(promptDone - start) / 1e9, generationSeconds: 0, stopToken: nil)
-        var firstTokenTime = promptDone
-        while summary.generatedTokens < parameters.maxTokens {
-            let next = sampler.sample(logits)
-            if parameters.stopTokenIDs.contains(next) {
-                summary.finishReason = .stop
-                summary.stopToken = next
-                break
-            }
-            let token = GeneratedToken(id: next, index: summary.generatedTokens)
-            summary.generatedTokens += 1
-            if summary.generatedTokens == 1 { firstTokenTime = DispatchTime.now().uptimeNanoseconds }
-            guard onToken(token) else {
-                summary.finishReason = .cancelled
-                break
-            }
-            if summary.generatedTokens == parameters.maxTokens || slot.length >= slot.capacity { break }
-            guard let l = try transformer.forward([SequenceStep(tokens: [next], slot: slot)])[0] else { break }
-            logits = l
+        let request = GenerationRequest(
+            prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation)
+        guard scheduler.queue.enqueue(request) else {
+            scheduler.metrics.rejected()
+            let retry = scheduler.metrics.retryAfter(
+                queued: scheduler.queue.count, parallel: configuration.maxRunningSequences)
+            throw EngineError(
+                .queueFull, "\(configuration.maxQueuedRequests) requests are already waiting", retryAfterSeconds: retry)
         }
-        summary.generationSeconds = Double(DispatchTime.now().uptimeNanoseconds - firstTokenTime) / 1e9
-        return summary
+        scheduler.metrics.submitted()
+        thread.wake()
     }
 }
 
-/// A flag set from any thread when a stream's consumer goes away.
-private final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+/// Carries a blocking generation's outcome from the compute thread to the waiting caller.
+private final class OutcomeBox: @unchecked Sendable {
+    var outcome: Result<GenerationSummary, EngineError>?
 }

@@ -11,13 +11,16 @@ final class TransformerModel: @unchecked Sendable {
     let weights: TransformerWeights
     let backend: any ComputeBackend
     var hp: ModelHyperparameters { weights.hyperparameters }
-    private let scratch = ForwardScratch()
+    let scratch = ForwardScratch()
+    /// The engine's paged cache, for sequences whose cache is `.paged`.
+    let pool: KVBlockPool?
     private let ropeGlobal: RopeParameters
     private let ropeLocal: RopeParameters
 
-    init(weights: TransformerWeights, backend: any ComputeBackend) {
+    init(weights: TransformerWeights, backend: any ComputeBackend, pool: KVBlockPool? = nil) {
         self.weights = weights
         self.backend = backend
+        self.pool = pool
         let hp = weights.hyperparameters
         func frequencies(base: Float, scale: Float, factors: [Float]?) -> [Float] {
             (0..<(hp.ropeDimension / 2)).map { i in
@@ -40,47 +43,101 @@ final class TransformerModel: @unchecked Sendable {
     /// wants them, the logits after its last token (in step order; `nil` for the others).
     /// Checks every token id and slot capacity first, so a bad request changes nothing.
     func forward(_ steps: [SequenceStep]) throws(EngineError) -> [[Float]?] {
-        let hp = self.hp
-        var totalTokens = 0
         for step in steps {
-            guard !step.tokens.isEmpty else { throw EngineError(.invalidRequest, "a sequence step has no tokens") }
             guard step.slot.length + step.tokens.count <= step.slot.capacity else {
                 throw EngineError(
                     .contextFull,
                     "\(step.slot.length) cached + \(step.tokens.count) new tokens exceed the slot's \(step.slot.capacity)")
             }
-            for token in step.tokens where token < 0 || Int(token) >= hp.vocabularySize {
+        }
+        let sequences = steps.map {
+            ForwardSequence(tokens: $0.tokens, position: $0.slot.length, cache: .contiguous($0.slot), wantsLogits: $0.wantsLogits)
+        }
+        var results = [[Float]?](repeating: nil, count: steps.count)
+        try forward(sequences) { index, logits in results[index] = Array(logits) }
+        for step in steps { step.slot.length += step.tokens.count }
+        return results
+    }
+
+    /// Runs `sequences` through the model, writing their keys and values at their positions, and calls `logits` with
+    /// the logits after the last token of each sequence that wants them (index into `sequences`; the buffer is only
+    /// valid during the call). Everything is checked first, so a bad batch changes nothing.
+    func forward(
+        _ sequences: [ForwardSequence], logits: (Int, UnsafeBufferPointer<Float>) -> Void
+    ) throws(EngineError) {
+        let hp = self.hp
+        var totalTokens = 0
+        var pagedCount = 0
+        for sequence in sequences {
+            guard !sequence.tokens.isEmpty else { throw EngineError(.invalidRequest, "a sequence step has no tokens") }
+            for token in sequence.tokens where token < 0 || Int(token) >= hp.vocabularySize {
                 throw EngineError(.invalidRequest, "token id \(token) is outside the vocabulary of \(hp.vocabularySize)")
             }
-            totalTokens += step.tokens.count
+            let end = sequence.position + sequence.tokens.count
+            switch sequence.cache {
+            case .contiguous(let slot):
+                guard sequence.position >= 0, end <= slot.capacity else {
+                    throw EngineError(.contextFull, "positions up to \(end) exceed the slot's \(slot.capacity)")
+                }
+            case .paged(let blocks):
+                pagedCount += 1
+                guard let pool else { throw EngineError(.invalidRequest, "no block pool for a paged sequence") }
+                guard sequence.position >= 0, end <= blocks.count * pool.blockSize else {
+                    throw EngineError(.contextFull, "positions up to \(end) exceed the sequence's \(blocks.count) blocks")
+                }
+                for block in blocks where block < 0 || Int(block) >= pool.blockCount {
+                    throw EngineError(.invalidRequest, "block \(block) is outside the pool")
+                }
+            }
+            totalTokens += sequence.tokens.count
         }
-        guard totalTokens > 0 else { return [] }
-        let logitRows = steps.filter(\.wantsLogits).count
+        guard totalTokens > 0 else { return }
+        guard pagedCount == 0 || pagedCount == sequences.count else {
+            throw EngineError(.invalidRequest, "a batch mixes paged and contiguous caches")
+        }
+        let logitRows = sequences.filter(\.wantsLogits).count
         scratch.reserve(tokens: totalTokens, logitRows: logitRows, hp: hp)
 
-        // Row r of the activations is token `tokenIndex` of step `rowStep[r]`, at position `positions[r]`.
+        // Row r of the activations is token `i` of sequence `rowSequence[r]`, at position `positions[r]`.
         var positions = [Int32](repeating: 0, count: totalTokens)
-        var rowStep = [Int](repeating: 0, count: totalTokens)
+        var rowSequence = [Int](repeating: 0, count: totalTokens)
         var row = 0
         let dim = hp.embeddingLength
         let embeddingScale: Float = hp.architecture == .gemma3 ? Float(dim).squareRoot() : 1
-        for (s, step) in steps.enumerated() {
-            for (i, token) in step.tokens.enumerated() {
-                positions[row] = Int32(step.slot.length + i)
-                rowStep[row] = s
+        for (s, sequence) in sequences.enumerated() {
+            for (i, token) in sequence.tokens.enumerated() {
+                positions[row] = Int32(sequence.position + i)
+                rowSequence[row] = s
                 backend.embeddingRow(
                     weights.tokenEmbedding, row: Int(token), scale: embeddingScale, into: scratch.hidden + row * dim)
                 row += 1
             }
         }
-        for layer in 0..<hp.layerCount {
-            runLayer(layer, steps: steps, tokens: totalTokens, positions: positions, rowStep: rowStep)
+        // All block tables in one buffer that stays put for the whole pass (the attention rows point into it).
+        var tables: [Int32] = []
+        var tableOffsets: [Int] = []
+        for sequence in sequences {
+            tableOffsets.append(tables.count)
+            if case .paged(let blocks) = sequence.cache { tables.append(contentsOf: blocks) }
         }
-        for step in steps { step.slot.length += step.tokens.count }
-        return computeLogits(steps: steps)
+        if tables.isEmpty { tables.append(0) }
+        let rows = RowLayout(positions: positions, sequenceOfRow: rowSequence)
+        tables.withUnsafeBufferPointer { tableBuffer in
+            let caches = sequences.enumerated().map { (s, sequence) -> RowCache in
+                switch sequence.cache {
+                case .contiguous(let slot): return .contiguous(slot)
+                case .paged: return .paged(tableBuffer.baseAddress! + tableOffsets[s])
+                }
+            }
+            for layer in 0..<hp.layerCount {
+                runLayer(layer, tokens: totalTokens, rows: rows, caches: caches)
+            }
+        }
+        computeLogits(sequences: sequences, deliver: logits)
     }
 
-    private func runLayer(_ index: Int, steps: [SequenceStep], tokens: Int, positions: [Int32], rowStep: [Int]) {
+    private func runLayer(_ index: Int, tokens: Int, rows: RowLayout, caches: [RowCache]) {
+        let positions = rows.positions
         let hp = self.hp
         let w = weights.layers[index]
         let dim = hp.embeddingLength
@@ -113,22 +170,7 @@ final class TransformerModel: @unchecked Sendable {
             backend.rope(s.key, tokens: tokens, rowStride: kvDim, heads: hp.kvHeadCount, positions: p.baseAddress!,
                          parameters: rope)
         }
-        // Store this pass's keys and values, then let each row attend over its own sequence's cache.
-        var attentionRows: [AttentionRow] = []
-        attentionRows.reserveCapacity(tokens)
-        for r in 0..<tokens {
-            let slot = steps[rowStep[r]].slot
-            let position = Int(positions[r])
-            let keys = slot.keyRows(layer: index), values = slot.valueRows(layer: index)
-            wk_f32_to_f16(s.key + r * kvDim, keys + position * kvDim, Int64(kvDim))
-            wk_f32_to_f16(s.value + r * kvDim, values + position * kvDim, Int64(kvDim))
-            let first = isLocal ? max(0, position - hp.slidingWindow + 1) : 0
-            attentionRows.append(AttentionRow(keys: keys, values: values, first: first, count: position - first + 1))
-        }
-        let shape = AttentionShape(
-            heads: hp.headCount, kvHeads: hp.kvHeadCount, headDimension: hd, kvStride: kvDim,
-            scale: hp.attentionScale, softcap: hp.attentionLogitSoftcap)
-        backend.attention(queries: s.query, rows: attentionRows, shape: shape, output: s.attention)
+        storeAndAttend(layer: index, tokens: tokens, rows: rows, caches: caches, isLocal: isLocal)
         matmul(w.output, s.attention, qDim, tokens, s.projected, dim, nil)
         if let post = w.postAttentionNorm {
             post.withUnsafeBufferPointer {
@@ -158,21 +200,25 @@ final class TransformerModel: @unchecked Sendable {
         addInPlace(s.hidden, s.projected, tokens * dim)
     }
 
-    private func computeLogits(steps: [SequenceStep]) -> [[Float]?] {
+    private func computeLogits(sequences: [ForwardSequence], deliver: (Int, UnsafeBufferPointer<Float>) -> Void) {
         let hp = self.hp
         let dim = hp.embeddingLength, vocab = hp.vocabularySize
         let s = scratch
         var lastRows: [Int] = []
+        var owners: [Int] = []
         var row = 0
-        for step in steps {
-            row += step.tokens.count
-            if step.wantsLogits { lastRows.append(row - 1) }
+        for (index, sequence) in sequences.enumerated() {
+            row += sequence.tokens.count
+            if sequence.wantsLogits {
+                lastRows.append(row - 1)
+                owners.append(index)
+            }
         }
         for (i, r) in lastRows.enumerated() {
             (s.logitInput + i * dim).update(from: s.hidden + r * dim, count: dim)
         }
         let rows = lastRows.count
-        guard rows > 0 else { return steps.map { _ in nil } }
+        guard rows > 0 else { return }
         weights.outputNorm.withUnsafeBufferPointer {
             backend.rmsNorm(s.logitInput, output: s.logitInput, weight: $0.baseAddress!, rows: rows, dimension: dim,
                             epsilon: hp.rmsEpsilon)
@@ -182,11 +228,8 @@ final class TransformerModel: @unchecked Sendable {
             let cap = hp.finalLogitSoftcap
             for i in 0..<(rows * vocab) { s.logits[i] = cap * Foundation.tanh(s.logits[i] / cap) }
         }
-        var next = 0
-        return steps.map { step in
-            guard step.wantsLogits else { return nil }
-            defer { next += 1 }
-            return Array(UnsafeBufferPointer(start: s.logits + next * vocab, count: vocab))
+        for (i, owner) in owners.enumerated() {
+            deliver(owner, UnsafeBufferPointer(start: s.logits + i * vocab, count: vocab))
         }
     }
 

@@ -25,15 +25,22 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let cancelled = Code("cancelled")
         /// The engine was shut down.
         public static let shutDown = Code("shutDown")
+        /// The engine's request queue is full; `retryAfterSeconds` suggests when to try again (HTTP 429).
+        public static let queueFull = Code("queueFull")
+        /// The request's deadline passed before it produced any token.
+        public static let deadlineExceeded = Code("deadlineExceeded")
     }
 
     public let code: Code
     /// What went wrong, for logs; free of user text.
     public let detail: String
+    /// For `queueFull`: whole seconds after which a retry is likely to be admitted (OpenAI-style `Retry-After`).
+    public let retryAfterSeconds: Int?
 
-    init(_ code: Code, _ detail: String) {
+    init(_ code: Code, _ detail: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code): \(detail)" }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import WardenEngine
+
+/// `warden bench-batch`: aggregate throughput and time to first token of the engine serving 1, 4, 8, 16 and 32
+/// concurrent streams (issue 7), beside llama.cpp's batched figures when a build is given.
+struct BatchBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-batch",
+        abstract: "Benchmark continuous batching: aggregate tokens/s and time to first token for N concurrent streams.")
+
+    @Option(help: "Path of the GGUF model file.")
+    var model: String
+
+    @Option(help: "Comma-separated numbers of concurrent streams.")
+    var streams = "1,4,8,16,32"
+
+    @Option(name: .customLong("prompt-tokens"), help: "Prompt tokens per stream (random, distinct per stream).")
+    var promptTokens = 128
+
+    @Option(help: "Tokens generated per stream (stop tokens ignored).")
+    var generate = 128
+
+    @Option(help: "Compute threads (default: one per core).")
+    var threads: Int?
+
+    @Option(name: .customLong("llama-cpp"), help: "A llama.cpp build folder (llama-batched-bench, llama-server).")
+    var llamaCpp: String?
+
+    var streamCounts: [Int] { streams.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        let counts = streamCounts
+        guard !counts.isEmpty, counts.count == streams.split(separator: ",").count, counts.allSatisfy({ (1...256).contains($0) })
+        else { throw ValidationError("--streams must be a comma-separated list of numbers in 1...256") }
+        guard (1...8192).contains(promptTokens) else { throw ValidationError("--prompt-tokens must be in 1...8192") }
+        guard (1...8192).contains(generate) else { throw ValidationError("--generate must be in 1...8192") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be in 1...256") }
+    }
+
+    func run() async throws {
+        let loaded: LanguageModel
+        do { loaded = try LanguageModel.load(path: model) } catch {
+            throw ValidationError("cannot load the model: \(error)")
+        }
+        guard promptTokens + generate < loaded.contextLength else {
+            throw ValidationError("--prompt-tokens + --generate must be under the model's context (\(loaded.contextLength))")
+        }
+        let benchmark = BatchBenchmark(model: loaded, threads: threads, promptTokens: promptTokens, generatedTokens: generate)
+        let counts = streamCounts
+        let engine = InferenceEngine(model: loaded, configuration: benchmark.configuration(maxStreams: counts.max() ?? 1))
+        print("model: \(loaded.name) (\(loaded.architecture.rawValue)), \(engine.backendName)")
+        print("prompts: \(promptTokens) random tokens (distinct per stream), \(generate) generated tokens each, greedy")
+        print(" streams | generated | wall s | aggregate tok/s | × 1 stream | TTFT mean s | TTFT max s | prefix hits | preempt")
+        var single: Double?
+        for count in counts {
+            guard let row = try await benchmark.run(streams: [count], engine: engine).first else { continue }
+            if count == 1 { single = row.tokensPerSecond }
+            let ratio = single.map { String(format: "%10.2f", row.tokensPerSecond / $0) } ?? "         -"
+            print(String(
+                format: "%8d | %9d | %6.2f | %15.1f | %@ | %11.3f | %10.3f | %11d | %7d", row.streams,
+                row.generatedTokens, row.wallSeconds, row.tokensPerSecond, ratio, row.meanTimeToFirstToken,
+                row.maxTimeToFirstToken, row.prefixCacheHitTokens, row.preemptions))
+        }
+        // MARK: llama.cpp peer figures (llama-batched-bench, llama-server --parallel N)
+        // The LlamaCppPeer helper (written by the llama-parity helper) plugs in here; until it lands nothing is run.
+        if llamaCpp != nil {
+            print("llama.cpp: not measured (the llama.cpp peer runner is not wired into bench-batch yet)")
+        } else {
+            print("llama.cpp: not measured (pass --llama-cpp DIR with a build holding llama-batched-bench and llama-server)")
+        }
+    }
+}
