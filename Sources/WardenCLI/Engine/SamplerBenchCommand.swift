@@ -29,6 +29,9 @@ struct SamplerBenchCommand: ParsableCommand {
             """)
     var spread: [Float] = [1, 4]
 
+    @Option(help: "A file of real logits (little-endian float32, a multiple of --vocabulary entries) to time as well.")
+    var logits: String?
+
     func validate() throws {
         guard (2...4_194_304).contains(vocabulary) else { throw ValidationError("--vocabulary must be in 2...4194304") }
         guard (1...100_000).contains(iterations) else { throw ValidationError("--iterations must be in 1...100000") }
@@ -48,9 +51,21 @@ struct SamplerBenchCommand: ParsableCommand {
 
     func run() throws {
         print("vocabulary \(vocabulary), \(iterations) calls per setting; µs per next(_:) call")
-        print("σ     setting                                                        wall µs    CPU µs")
-        for sigma in spread {
-            let logits = Self.gaussianLogits(count: vocabulary, sigma: sigma, seed: 7)
+        print("logits   setting                                                        wall µs    CPU µs")
+        var inputs = spread.map { (String(format: "σ %g", $0), Self.gaussianLogits(count: vocabulary, sigma: $0, seed: 7)) }
+        if let logits {
+            let data = try Data(contentsOf: URL(fileURLWithPath: logits))
+            guard data.count > 0, data.count % (4 * vocabulary) == 0 else {
+                throw ValidationError("\(logits) does not hold a whole number of \(vocabulary)-entry float32 vectors")
+            }
+            let values = data.withUnsafeBytes { raw in
+                (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            }
+            for start in stride(from: 0, to: values.count, by: vocabulary) {
+                inputs.append(("file #\(start / vocabulary)", Array(values[start..<(start + vocabulary)])))
+            }
+        }
+        for (inputName, logits) in inputs {
             for (name, parameters) in Self.settings {
                 var sampler = TokenSampler(parameters: parameters)
                 let (wall, cpu) = logits.withUnsafeBufferPointer { buffer in
@@ -65,7 +80,8 @@ struct SamplerBenchCommand: ParsableCommand {
                     return (Double(elapsed) / 1e3 / Double(iterations), Double(cpu) / 1e3 / Double(iterations))
                 }
                 let label = name.padding(toLength: 62, withPad: " ", startingAt: 0)
-                print(String(format: "%-5g %@ %9.1f %9.1f", sigma, label, wall, cpu))
+                let input = inputName.padding(toLength: 8, withPad: " ", startingAt: 0)
+                print(String(format: "%@ %@ %9.1f %9.1f", input, label, wall, cpu))
             }
         }
     }

@@ -24,8 +24,10 @@ enum CandidateSelection {
     }
 
     /// Rearranges `candidates` and returns `n` such that `candidates[0..<n]` is the shortest prefix, in order, whose
-    /// weights add up to at least `mass`; the whole list when rounding leaves the total just short of it.
+    /// weights add up to at least `mass` (at least one element); the whole list when rounding leaves the total just
+    /// short of it; 0 for an empty list.
     static func moveNucleus(mass: Double, of candidates: UnsafeMutableBufferPointer<SamplingCandidate>) -> Int {
+        guard !candidates.isEmpty else { return 0 }
         var low = 0, high = candidates.count
         var needed = mass
         var budget = partitionBudget(candidates.count)

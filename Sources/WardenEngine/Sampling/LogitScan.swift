@@ -46,14 +46,31 @@ enum LogitScan {
         return bestIndex < 0 ? nil : (bestIndex, bestValue)
     }
 
-    /// Calls `body` with the index and value of every entry of `logits[range]` that is ≥ `floor` (never NaN).
+    /// Calls `body` with the index and value of every entry of `logits[range]` that is ≥ `floor` and, when `ceiling`
+    /// is given, < `ceiling` (never NaN), in ascending index order.
     @inline(__always)
     static func forEach(
-        in logits: UnsafeBufferPointer<Float>, range: Range<Int>, atLeast floor: Float, _ body: (Int, Float) -> Void
+        in logits: UnsafeBufferPointer<Float>, range: Range<Int>, atLeast floor: Float, below ceiling: Float? = nil,
+        _ body: (Int, Float) -> Void
     ) {
         var i = range.lowerBound
         let end = range.upperBound
         let floorLanes = Lanes(repeating: floor)
+        if let ceiling {
+            let ceilingLanes = Lanes(repeating: ceiling)
+            while end - i >= width {
+                let v = load(logits, at: i)
+                if any((v .>= floorLanes) .& (v .< ceilingLanes)) {
+                    for j in i..<(i + width) where logits[j] >= floor && logits[j] < ceiling { body(j, logits[j]) }
+                }
+                i += width
+            }
+            while i < end {
+                if logits[i] >= floor && logits[i] < ceiling { body(i, logits[i]) }
+                i += 1
+            }
+            return
+        }
         while end - i >= width {
             if any(load(logits, at: i) .>= floorLanes) {
                 for j in i..<(i + width) where logits[j] >= floor { body(j, logits[j]) }
@@ -64,6 +81,53 @@ enum LogitScan {
             if logits[i] >= floor { body(i, logits[i]) }
             i += 1
         }
+    }
+
+    /// Σ weight over `logits[range]`, where weight = exp((logit − maximum) · inverseTemperature) (exactly 1 at the
+    /// maximum), counting only entries ≥ `floor` whose weight is ≥ `minimumWeight`: the softmax normaliser after
+    /// temperature and min_p. Weights are computed exactly as `CandidateWeights` computes them.
+    static func sumOfWeights(
+        _ logits: UnsafeBufferPointer<Float>, in range: Range<Int>, maximum: Float, inverseTemperature: Float,
+        floor: Float, minimumWeight: Float
+    ) -> Double {
+        var total = 0.0
+        var i = range.lowerBound
+        let end = range.upperBound
+        let top = Lanes(repeating: maximum), inverse = Lanes(repeating: inverseTemperature)
+        let floorLanes = Lanes(repeating: floor), minimum = Lanes(repeating: minimumWeight)
+        let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
+        while end - i >= width {
+            var block = zero
+            var steps = 0
+            while steps < 8, end - i >= width {
+                let v = load(logits, at: i)
+                let inRange = v .>= floorLanes
+                if any(inRange) {
+                    let w = one.replacing(with: exponential((v - top) * inverse), where: v .!= top)
+                    block += zero.replacing(with: w, where: inRange .& (w .>= minimum))
+                }
+                i += width
+                steps += 1
+            }
+            total += Double(block.sum())
+        }
+        while i < end {
+            total += Double(weight(logits[i], maximum: maximum, inverseTemperature: inverseTemperature,
+                                   floor: floor, minimumWeight: minimumWeight))
+            i += 1
+        }
+        return total
+    }
+
+    /// One entry's term of `sumOfWeights` (0 when it is below `floor` or under `minimumWeight`).
+    @inline(__always)
+    static func weight(
+        _ logit: Float, maximum: Float, inverseTemperature: Float, floor: Float, minimumWeight: Float
+    ) -> Float {
+        guard logit >= floor else { return 0 }
+        guard logit != maximum else { return 1 }
+        let w = exponential(Lanes(repeating: (logit - maximum) * inverseTemperature))[0]
+        return w >= minimumWeight ? w : 0
     }
 
     /// The `count` largest entries of `logits`, largest first, lowest index first among equals; NaN never listed

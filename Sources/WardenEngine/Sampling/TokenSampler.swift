@@ -82,13 +82,30 @@ public struct TokenSampler: Sendable {
     private mutating func choose(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
         guard let best = penalisedArgmax(logits) else { return emptyDistributionToken }
         if parameters.isGreedy { return Int32(best.index) }
+        var bands = CandidateBands(
+            logits: logits, penalties: penalties, maximum: best.value, temperature: parameters.temperature,
+            floor: drawFloor(maximum: best.value), minimumWeight: parameters.minP, pool: takeScratch())
+        let chosen = draw(from: &bands, logits: logits, maximum: best.value)
+        if bands.pool.capacity <= Self.keptCapacity { scratch = bands.pool }
+        return chosen
+    }
+
+    private mutating func takeScratch() -> [SamplingCandidate] {
         var pool = scratch
         scratch = []
         pool.removeAll(keepingCapacity: true)
-        collectCandidates(logits, maximum: best.value, into: &pool)
-        let chosen = pool.withUnsafeMutableBufferPointer { draw(from: $0, maximum: best.value) }
-        if pool.capacity <= Self.keptCapacity { scratch = pool }
-        return chosen
+        return pool
+    }
+
+    /// The lowest penalised logit that can be drawn: 30 temperature-units below the best, or the min_p cut (with a
+    /// small margin; the exact min_p test is on each weight), and never `-inf` (probability 0).
+    private func drawFloor(maximum: Float) -> Float {
+        let temperature = parameters.temperature
+        var floor = max(maximum - 30 * temperature, -.greatestFiniteMagnitude)
+        if parameters.minP > 0 {
+            floor = max(floor, maximum + temperature * (Foundation.log(parameters.minP) - 0.01))
+        }
+        return floor
     }
 
     /// The largest penalised logit and its lowest index; nil when none is above `-inf`.
@@ -112,63 +129,81 @@ public struct TokenSampler: Sendable {
         return best
     }
 
-    /// Appends every token within reach of the draw: penalised logit ≥ max − 30·T, and above the min_p cut (with a
-    /// small margin here; `draw` applies min_p exactly on the weights).
-    private func collectCandidates(
-        _ logits: UnsafeBufferPointer<Float>, maximum: Float, into pool: inout [SamplingCandidate]
-    ) {
-        let temperature = parameters.temperature
-        // Never below the lowest finite value, so a `-inf` logit (probability 0) never becomes a candidate.
-        var floor = max(maximum - 30 * temperature, -.greatestFiniteMagnitude)
-        if parameters.minP > 0 {
-            floor = max(floor, maximum + temperature * (Foundation.log(parameters.minP) - 0.01))
-        }
+    /// The normaliser of the distribution after penalties, temperature and min_p: one vectorised pass.
+    private func totalWeight(_ logits: UnsafeBufferPointer<Float>, maximum: Float) -> Double {
+        let inverse = 1 / parameters.temperature, floor = drawFloor(maximum: maximum), minimum = parameters.minP
+        var total = 0.0
         penalties.visit(
             count: logits.count,
             stretch: { range in
-                LogitScan.forEach(in: logits, range: range, atLeast: floor) { index, value in
-                    pool.append(SamplingCandidate(id: Int32(index), logit: value, weight: 0))
-                }
+                total += LogitScan.sumOfWeights(
+                    logits, in: range, maximum: maximum, inverseTemperature: inverse, floor: floor,
+                    minimumWeight: minimum)
                 return true
             },
-            penalised: { index, value in
-                if value >= floor { pool.append(SamplingCandidate(id: Int32(index), logit: value, weight: 0)) }
+            penalised: { _, value in
+                total += Double(LogitScan.weight(
+                    value, maximum: maximum, inverseTemperature: inverse, floor: floor, minimumWeight: minimum))
                 return true
             },
             logits: logits)
+        return total
     }
 
-    /// Weights, then min_p, top_k and top_p cuts, then one draw.
-    private mutating func draw(from all: UnsafeMutableBufferPointer<SamplingCandidate>, maximum: Float) -> Int32 {
-        CandidateWeights.assign(to: all, maximum: maximum, temperature: parameters.temperature)
-        var count = all.count
-        if parameters.minP > 0 {
-            // Keep p ≥ minP · p_max, i.e. weight ≥ minP (the best token's weight is exactly 1, so it always stays).
-            var kept = 0
-            for i in 0..<count where all[i].weight >= parameters.minP {
-                all[kept] = all[i]
-                kept += 1
+    /// top_k, then top_p, then one draw, gathering bands only as far as each step needs.
+    private mutating func draw(
+        from bands: inout CandidateBands, logits: UnsafeBufferPointer<Float>, maximum: Float
+    ) -> Int32 {
+        let topK = parameters.topK
+        // How many of `pool`'s first entries are the kept set; nil while it is "every candidate".
+        var keptCount: Int?
+        var total: Double
+        if topK > 0 {
+            while bands.pool.count < topK && bands.gatherNextBand() {}
+            if bands.pool.count > topK {
+                let start = bands.lastBandStart
+                bands.pool.withUnsafeMutableBufferPointer {
+                    CandidateSelection.moveFirst(topK - start, of: UnsafeMutableBufferPointer(rebasing: $0[start...]))
+                }
             }
-            count = kept
-        }
-        var candidates = UnsafeMutableBufferPointer(rebasing: all[0..<count])
-        if parameters.topK > 0 && parameters.topK < count {
-            CandidateSelection.moveFirst(parameters.topK, of: candidates)
-            count = parameters.topK
-            candidates = UnsafeMutableBufferPointer(rebasing: all[0..<count])
+            keptCount = min(topK, bands.pool.count)
+            total = bands.mass(0..<keptCount!)
+        } else {
+            total = totalWeight(logits, maximum: maximum)
         }
         if parameters.topP < 1 {
-            var total = 0.0
-            for candidate in candidates { total += Double(candidate.weight) }
-            count = CandidateSelection.moveNucleus(mass: Double(parameters.topP) * total, of: candidates)
+            let target = Double(parameters.topP) * total
+            var start = 0
+            if keptCount == nil {
+                var mass = bands.mass(0..<bands.pool.count)
+                while mass < target && bands.gatherNextBand() {
+                    mass += bands.mass(bands.lastBandStart..<bands.pool.count)
+                }
+                start = bands.lastBandStart
+            }
+            let end = keptCount ?? bands.pool.count
+            let before = bands.mass(0..<start)
+            let inLast = bands.pool.withUnsafeMutableBufferPointer {
+                CandidateSelection.moveNucleus(
+                    mass: target - before, of: UnsafeMutableBufferPointer(rebasing: $0[start..<end]))
+            }
+            keptCount = start + inLast
+            total = bands.mass(0..<keptCount!)
         }
-        var kept = 0.0
-        for i in 0..<count { kept += Double(all[i].weight) }
-        var target = generator.nextUnitFloat() * kept
-        for i in 0..<count {
-            target -= Double(all[i].weight)
-            if target < 0 { return all[i].id }
+        var target = generator.nextUnitFloat() * total
+        var scanned = 0
+        while true {
+            let end = keptCount ?? bands.pool.count
+            for i in scanned..<end {
+                target -= Double(bands.pool[i].weight)
+                if target < 0 { return bands.pool[i].id }
+            }
+            scanned = end
+            // Rounding can leave a sliver of `target`: the last candidate takes it.
+            guard keptCount == nil, bands.gatherNextBand() else { break }
         }
-        return all[count - 1].id
+        // The pool always holds the best token (weight 1, in the first band), so it is never empty here.
+        let last = (keptCount ?? bands.pool.count) - 1
+        return last >= 0 ? bands.pool[last].id : emptyDistributionToken
     }
 }

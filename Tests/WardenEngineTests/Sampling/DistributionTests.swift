@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenEngine
 
@@ -50,6 +51,44 @@ struct DistributionTests {
             let expected = topHalf.reduce(0.0) { $0 + reference[$1] }
             let seen = topHalf.reduce(0.0) { $0 + observed[$1] }
             #expect(abs(seen - expected) < 5 * (expected * (1 - expected) / 3000).squareRoot())
+        }
+    }
+
+    /// Like a trained model: few tokens near the top, ever more further down (e^{0.6·depth} tokens at each depth),
+    /// so the probability mass spreads over several 4-temperature-unit bands and ties are everywhere.
+    static func layeredLogits() -> (logits: [Float], depth: [Int]) {
+        var values: [Float] = []
+        for step in 0...28 {
+            let depth = Float(step) / 2
+            values += [Float](repeating: -depth, count: Int(exp(0.6 * Double(depth)).rounded()))
+        }
+        var rng = SeededGenerator(seed: 31)
+        values.shuffle(using: &rng)
+        return (values, values.map { Int(-$0 * 2) })
+    }
+
+    @Test("top_k, top_p and plain draws that reach into lower bands match the reference, level by level")
+    func drawsAcrossBands() {
+        let (logits, depth) = Self.layeredLogits()
+        let draws = 6000
+        for parameters in [
+            SamplingParameters(temperature: 1), SamplingParameters(temperature: 1, topP: 0.9),
+            SamplingParameters(temperature: 1, topP: 0.97, minP: 0.001), SamplingParameters(temperature: 1, topK: 700),
+            SamplingParameters(temperature: 0.7, topK: 3000, topP: 0.95),
+        ] {
+            let reference = ReferenceSampling.distribution(logits, parameters: parameters)
+            let observed = ReferenceSampling.frequencies(logits, parameters: parameters, draws: draws)
+            var expectedByLevel = [Double](repeating: 0, count: 29), observedByLevel = expectedByLevel
+            for id in logits.indices {
+                expectedByLevel[depth[id]] += reference[id]
+                observedByLevel[depth[id]] += observed[id]
+                if observed[id] > 0 { #expect(reference[id] > 0, "token \(id) drawn outside the reference support") }
+            }
+            for level in 0..<29 {
+                let p = expectedByLevel[level]
+                let sigma = (p * (1 - p) / Double(draws)).squareRoot()
+                #expect(abs(observedByLevel[level] - p) <= 5 * sigma + 0.5 / Double(draws), "level \(level)")
+            }
         }
     }
 }
