@@ -12,6 +12,11 @@ public enum AuditVerifier {
     /// Called about every 65,536 records with (records done, records in total).
     public typealias Progress = (_ done: UInt64, _ total: UInt64) -> Void
 
+    /// Share of record hashes the reader thread computes (measured to balance the two threads on
+    /// the 2-core reference machine; any value gives the same results).
+    static let databaseHashShare = 1.0
+    static let exportHashShare = 0.5
+
     public static func verifyDatabase(
         path: String, publicKey: AuditPublicKey, witnessPath: String? = nil, progress: Progress? = nil
     ) throws(AuditError) -> VerificationReport {
@@ -50,9 +55,11 @@ public enum AuditVerifier {
                     """)
                 // Hot loop: a reader thread steps SQLite (raw C API, columns copied into reused
                 // batches) and recomputes the per-record hashes; this thread checks the chain.
-                let reader = DatabaseRecordReader(
-                    statement: statement.sqliteStatement, logID: logID, threaded: threaded, rowsPerBatch: rowsPerBatch
-                )
+                let source = DatabaseRecordReader(statement: statement.sqliteStatement)
+                // Stepping SQLite costs about what the chain checks do: the reader hashes every record.
+                let reader = RecordBatchPipeline(logID: logID, threaded: threaded, hashShare: databaseHashShare, rowsPerBatch: rowsPerBatch) {
+                    source.fill($0)
+                }
                 defer {
                     reader.stop()
                     sqlite3_reset(statement.sqliteStatement)
@@ -78,6 +85,7 @@ public enum AuditVerifier {
                         case .done: break
                         case .invalidSeq(let seq): verifier.fail(.inserted, nil, "a record has the invalid sequence number \(seq)")
                         case .storageError(let rc): throw AuditError(.storage, "cannot read the audit database: SQLite error \(rc)")
+                        case .failure(let error): throw error
                         }
                     }
                     if batch.end != nil { break }
@@ -96,12 +104,14 @@ public enum AuditVerifier {
     public static func verifyExport(
         path: String, publicKey: AuditPublicKey, witnessPath: String? = nil, progress: Progress? = nil
     ) throws(AuditError) -> VerificationReport {
-        try verifyExport(path: path, publicKey: publicKey, witnessPath: witnessPath, fastLines: true, progress: progress)
+        try verifyExport(path: path, publicKey: publicKey, witnessPath: witnessPath, fastLines: true, threaded: true, progress: progress)
     }
 
-    /// `fastLines: false` reads every line with the general strict parser (tests compare the two).
+    /// `fastLines: false` reads every line with the general strict parser, `threaded: false` reads
+    /// on the calling thread only; tests hold every combination to the same results.
     static func verifyExport(
-        path: String, publicKey: AuditPublicKey, witnessPath: String?, fastLines: Bool, progress: Progress?
+        path: String, publicKey: AuditPublicKey, witnessPath: String?, fastLines: Bool, threaded: Bool = true,
+        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, progress: Progress?
     ) throws(AuditError) -> VerificationReport {
         let witness = try witnessPath.map { path throws(AuditError) in try WitnessFile.read(path: path) }
         let reader = try LineReader(path: path, maxLineBytes: JSONLine.maxLineBytes)
@@ -113,49 +123,39 @@ public enum AuditVerifier {
         addWitness(witness, to: &verifier)
         var done: UInt64 = 0
         let total = header.lastSeq >= header.firstSeq ? header.lastSeq - header.firstSeq + 1 : 0
-        var fast = ExportRecordLine()
-        while !verifier.failed, let line = try reader.nextBorrowed() {
-            if line.isEmpty && reader.lastLineUnterminated { break }
-            // Hot path: a record line in Warden's own form, read without building JSON values.
-            if fastLines, fast.parse(line) {
-                guard fast.seq <= header.lastSeq else {
-                    throw AuditError(.malformedInput, "line \(reader.lineNumber) of \(path): record beyond the header's last_seq")
+        // Hot loop: a reader thread reads lines, reads record lines in Warden's own form without
+        // building JSON values, and recomputes their hashes; this thread checks the chain and
+        // handles every other line (checkpoints, records in another form) in order.
+        let source = ExportLineSource(reader: reader, fastLines: fastLines)
+        // Parsing costs more than stepping SQLite: the reader hashes only part of each batch.
+        let pipeline = RecordBatchPipeline(logID: header.logID, threaded: threaded, hashShare: exportHashShare, rowsPerBatch: rowsPerBatch) {
+            source.fill($0)
+        }
+        defer { pipeline.stop() }
+        if !verifier.failed { pipeline.start() }
+        batches: while !verifier.failed, let batch = pipeline.next() {
+            for row in 0..<batch.count {
+                let record = batch.view(row)
+                guard record.seq <= header.lastSeq else {
+                    throw AuditError(.malformedInput, "line \(batch.firstLineNumber + row) of \(path): record beyond the header's last_seq")
                 }
-                fast.fields.withUnsafeBytes { fields in
-                    fast.prevHash.withUnsafeBytes { prevHash in
-                        fast.hash.withUnsafeBytes { hash in
-                            verifier.consume(ChainVerifier.RecordView(
-                                seq: fast.seq, timestamp: fast.timestamp, type: UnsafeRawBufferPointer(rebasing: line[fast.type]),
-                                actor: UnsafeRawBufferPointer(rebasing: line[fast.actor]), fields: fields, prevHash: prevHash, storedHash: hash
-                            ))
-                        }
-                    }
-                }
+                verifier.consume(record, recomputed: batch.recomputedHash(row))
                 done += 1
                 if done & 0xFFFF == 0 { progress?(done, total) }
-                continue
+                if verifier.failed { break batches }
             }
-            do throws(AuditError) {
-                let object = try JSONLine.object(line)
-                switch try JSONLine.string(object, "kind") {
-                case "record":
-                    let record = try JSONLine.parseRecord(object)
-                    guard record.seq <= header.lastSeq else { throw AuditError(.malformedInput, "record beyond the header's last_seq") }
-                    verifier.consume(
-                        seq: record.seq, timestamp: record.timestamp, type: Array(record.event.type.rawValue.utf8),
-                        actor: Array(record.event.actor.utf8), fields: CanonicalEncoding.encodeFields(record.event.fields),
-                        prevHash: record.prevHash, hash: record.hash
-                    )
-                    done += 1
-                    if done & 0xFFFF == 0 { progress?(done, total) }
-                case "checkpoint":
-                    verifier.add(checkpoint: try JSONLine.parseCheckpoint(object), fromWitness: false)
-                default:
-                    throw AuditError(.malformedInput, "unknown \"kind\"")
+            if let other = batch.otherLine {
+                do throws(AuditError) {
+                    try verifyOtherLine(other.bytes, header: header, verifier: &verifier, done: &done)
+                } catch {
+                    throw AuditError(.malformedInput, "line \(other.number) of \(path): \(error.reason)")
                 }
-            } catch {
-                throw AuditError(.malformedInput, "line \(reader.lineNumber) of \(path): \(error.reason)")
             }
+            if let end = batch.end {
+                if case .failure(let error) = end { throw error }
+                break
+            }
+            pipeline.recycle(batch)
         }
         progress?(done, total)
         if !verifier.failed, verifier.treeSize < header.lastSeq {
@@ -163,6 +163,28 @@ public enum AuditVerifier {
                           "the export declares records up to seq \(header.lastSeq) but ends at seq \(verifier.treeSize)")
         }
         return verifier.finish()
+    }
+
+    /// A line the fast reader declined: read with the strict parser, as every line once was.
+    private static func verifyOtherLine(
+        _ line: [UInt8], header: AuditExportHeader, verifier: inout ChainVerifier, done: inout UInt64
+    ) throws(AuditError) {
+        let object = try JSONLine.object(line)
+        switch try JSONLine.string(object, "kind") {
+        case "record":
+            let record = try JSONLine.parseRecord(object)
+            guard record.seq <= header.lastSeq else { throw AuditError(.malformedInput, "record beyond the header's last_seq") }
+            verifier.consume(
+                seq: record.seq, timestamp: record.timestamp, type: Array(record.event.type.rawValue.utf8),
+                actor: Array(record.event.actor.utf8), fields: CanonicalEncoding.encodeFields(record.event.fields),
+                prevHash: record.prevHash, hash: record.hash
+            )
+            done += 1
+        case "checkpoint":
+            verifier.add(checkpoint: try JSONLine.parseCheckpoint(object), fromWitness: false)
+        default:
+            throw AuditError(.malformedInput, "unknown \"kind\"")
+        }
     }
 
     private static func addWitness(_ witness: WitnessFile.Contents?, to verifier: inout ChainVerifier) {

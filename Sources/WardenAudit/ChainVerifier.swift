@@ -151,9 +151,9 @@ struct ChainVerifier {
     // MARK: Records
 
     /// Checks one record. The columns are the raw stored bytes; `recomputed` is the record's hash
-    /// recomputed at its stored seq and `leaf` its leaf hash, when another thread already computed
-    /// them (they depend on the record alone), or nil to compute them here.
-    mutating func consume(_ record: RecordView, recomputed: Digest32? = nil, leaf: Digest32? = nil) {
+    /// recomputed at its stored seq when another thread already computed it (it depends on the
+    /// record alone), or nil to compute it here.
+    mutating func consume(_ record: RecordView, recomputed: Digest32? = nil) {
         guard !failed else { return }
         let seq = record.seq
         if deferred != nil, seq > deferredUntilSeq { return commitDeferred() }
@@ -180,7 +180,7 @@ struct ChainVerifier {
         lastTimestamp = timestamp
         nextSeq = seq + 1
         lastHash = digest
-        range.append(leaf: leaf ?? Digest32.leafHash(of: digest))
+        range.append(leaf: Digest32.leafHash(of: digest))
         if report.firstSeq == nil { report.firstSeq = seq }
         report.lastSeq = seq
         report.recordCount += 1

@@ -41,6 +41,34 @@ struct Digest32: Hashable, Sendable {
         self = array.withUnsafeBytes { Digest32(loading: $0) }
     }
 
+    /// Decodes the 64 hex digits (either case) at `text`; nil if any is not a hex digit.
+    init?(hex text: UnsafeRawPointer) {
+        var digest = Digest32.zero
+        var invalid: UInt8 = 0
+        Self.hexValues.withUnsafeBufferPointer { values in
+            Swift.withUnsafeMutableBytes(of: &digest) { out in
+                for k in 0..<32 {
+                    let hi = values[Int(text.load(fromByteOffset: 2 * k, as: UInt8.self))]
+                    let lo = values[Int(text.load(fromByteOffset: 2 * k + 1, as: UInt8.self))]
+                    invalid |= hi | lo
+                    out[k] = hi << 4 | (lo & 0x0F)
+                }
+            }
+        }
+        guard invalid & 0xF0 == 0 else { return nil }
+        self = digest
+    }
+
+    /// Value of each byte as a hex digit, or 0xFF.
+    private static let hexValues: [UInt8] = (0..<256).map { c in
+        switch c {
+        case 0x30...0x39: UInt8(c - 0x30)
+        case 0x61...0x66: UInt8(c - 0x61 + 10)
+        case 0x41...0x46: UInt8(c - 0x41 + 10)
+        default: 0xFF
+        }
+    }
+
     var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

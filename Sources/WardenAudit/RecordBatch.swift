@@ -1,8 +1,8 @@
 /// A block of records copied out of storage, with the hashes that depend on each record alone.
 ///
 /// Verification splits into work that depends only on one record (reading it, recomputing its
-/// hash at its stored seq, its Merkle leaf hash) and work that depends on the chain (links,
-/// gaps, order, folding leaves, checkpoint roots). Batches carry the first kind from a reader
+/// hash at its stored seq) and work that depends on the chain (links, gaps, order, Merkle leaves
+/// and nodes, checkpoint roots). Batches carry the first kind from a reader
 /// thread to the verifying thread. Memory is owned here and reused batch after batch, so it is
 /// bounded by `rowCapacity` rows (and the largest row), not by the size of the log.
 final class RecordBatch: @unchecked Sendable {
@@ -11,6 +11,15 @@ final class RecordBatch: @unchecked Sendable {
         case done
         case invalidSeq(Int64)
         case storageError(Int32)
+        /// The source could not be read further (an export line too long, a read error).
+        case failure(AuditError)
+    }
+
+    /// An export line that is not a record in Warden's own form (a checkpoint, or a record the
+    /// strict parser must read): it follows this batch's rows, and the next batch follows it.
+    struct OtherLine {
+        var bytes: [UInt8]
+        var number: Int
     }
 
     static let defaultRowCapacity = 1024
@@ -23,15 +32,17 @@ final class RecordBatch: @unchecked Sendable {
     // hands it over under a lock); unchecked, so the per-row accesses skip dynamic exclusivity checks.
     @exclusivity(unchecked) private(set) var count = 0
     @exclusivity(unchecked) var end: End?
+    @exclusivity(unchecked) var otherLine: OtherLine?
+    /// For exports: the line number of row 0 (rows are consecutive lines).
+    @exclusivity(unchecked) var firstLineNumber = 0
     private let seqs: UnsafeMutablePointer<UInt64>
     private let timestamps: UnsafeMutablePointer<Int64>
     /// End offsets in `arena` of each row's five byte columns (type, actor, fields, prev_hash, hash).
     private let ends: UnsafeMutablePointer<Int>
     private let recomputed: UnsafeMutablePointer<Digest32>
-    private let leaves: UnsafeMutablePointer<Digest32>
     @exclusivity(unchecked) private var arena: UnsafeMutableRawBufferPointer
     @exclusivity(unchecked) private var used = 0
-    @exclusivity(unchecked) private(set) var isHashed = false
+    @exclusivity(unchecked) private var hashedCount = 0
 
     init(rowCapacity: Int = defaultRowCapacity) {
         precondition(rowCapacity >= 1)
@@ -40,7 +51,6 @@ final class RecordBatch: @unchecked Sendable {
         timestamps = .allocate(capacity: rowCapacity)
         ends = .allocate(capacity: rowCapacity * Self.columns)
         recomputed = .allocate(capacity: rowCapacity)
-        leaves = .allocate(capacity: rowCapacity)
         arena = .allocate(byteCount: Self.softByteLimit + 64 * 1024, alignment: 16)
     }
 
@@ -49,7 +59,6 @@ final class RecordBatch: @unchecked Sendable {
         timestamps.deallocate()
         ends.deallocate()
         recomputed.deallocate()
-        leaves.deallocate()
         arena.deallocate()
     }
 
@@ -59,7 +68,9 @@ final class RecordBatch: @unchecked Sendable {
         count = 0
         used = 0
         end = nil
-        isHashed = false
+        otherLine = nil
+        firstLineNumber = 0
+        hashedCount = 0
     }
 
     /// Copies one record's columns in (they may point into SQLite's row, valid only until the next step).
@@ -118,16 +129,17 @@ final class RecordBatch: @unchecked Sendable {
         )
     }
 
-    /// Recomputes every row's record hash (at its stored seq) and leaf hash.
-    func computeHashes(with hasher: RecordHasher) {
-        for row in 0..<count {
+    /// Recomputes the record hash (at its stored seq) of the first `share` of the rows; the
+    /// verifying thread hashes the rest, which balances the two threads' work.
+    func computeHashes(with hasher: RecordHasher, share: Double) {
+        hashedCount = min(count, Int((Double(count) * share).rounded(.up)))
+        for row in 0..<hashedCount {
             let r = view(row)
             let digest = hasher.hash(seq: r.seq, timestamp: r.timestamp, type: r.type, actor: r.actor, fields: r.fields, prevHash: r.prevHash)
             recomputed[row] = digest
         }
-        isHashed = true
     }
 
-    func recomputedHash(_ row: Int) -> Digest32? { isHashed ? recomputed[row] : nil }
-    func leafHash(_ row: Int) -> Digest32? { isHashed ? leaves[row] : nil }
+    /// The record hash the producer computed for `row`, or nil if the verifying thread must compute it.
+    func recomputedHash(_ row: Int) -> Digest32? { row < hashedCount ? recomputed[row] : nil }
 }

@@ -129,10 +129,14 @@ import Testing
         let export = bed.path("all.jsonl")
         try AuditExporter.export(databasePath: bed.databasePath, outputPath: export)
         let key = try bed.publicKey()
+        /// Every reading mode: fast or strict lines, reader thread or inline, batches of 7 rows or full size.
         func both() throws -> VerificationReport {
             let fast = try AuditVerifier.verifyExport(path: export, publicKey: key, witnessPath: bed.witnessPath, fastLines: true, progress: nil)
-            let strict = try AuditVerifier.verifyExport(path: export, publicKey: key, witnessPath: bed.witnessPath, fastLines: false, progress: nil)
-            #expect(fast == strict, "\(fast.summary) vs \(strict.summary)")
+            for (fastLines, threaded, rows) in [(false, true, 1024), (false, false, 1024), (true, false, 7), (true, true, 7), (true, true, 1)] {
+                let other = try AuditVerifier.verifyExport(path: export, publicKey: key, witnessPath: bed.witnessPath, fastLines: fastLines,
+                                                           threaded: threaded, rowsPerBatch: rows, progress: nil)
+                #expect(fast == other, "\(fast.summary) vs \(other.summary) (fast \(fastLines), threaded \(threaded), rows \(rows))")
+            }
             return fast
         }
         #expect(try both().isValid)
@@ -143,8 +147,14 @@ import Testing
         }
         let modified = try edited("\"req-12\"", "\"req-99\"")
         #expect(modified.problem?.kind == .modified && modified.problem?.seq == 12, "\(modified.summary)")
-        let reordered = try edited("\"seq\":17,\"timestamp\"", "\"seq\":17, \"timestamp\"")  // not Warden's form: strict parser, still verifies
-        #expect(reordered.isValid, "\(reordered.summary)")
+        let spaced = try edited("\"seq\":17,\"timestamp\"", "\"seq\":17, \"timestamp\"")  // not Warden's form: strict parser, still verifies
+        #expect(spaced.isValid, "\(spaced.summary)")
+        let deleted = try edited("\"seq\":20,", "\"seq\":21,")
+        #expect(deleted.problem?.kind == .deleted && deleted.problem?.seq == 20, "\(deleted.summary)")
+        // A line over the limit is an error wherever it is met, whichever thread reads it.
+        #expect(throws: AuditError(.malformedInput, "")) {
+            try edited("\"seq\":9,", "\"seq\":9,\"pad\":\"\(String(repeating: "p", count: JSONLine.maxLineBytes))\",")
+        }
         #expect(throws: AuditError(.malformedInput, "")) { try edited("\"seq\":25,", "\"seq\":31,") }
     }
 }
