@@ -45,9 +45,9 @@ public enum AuditVerifier {
                     guard let low = row[0] as Int64?, let high = row[1] as Int64?, high >= low else { return nil }
                     return UInt64(high - low) + 1
                 } ?? 0
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size") {
-                    verifier.add(checkpoint: AuditStore.checkpoint(from: row), fromWitness: false)
-                }
+                let stored = try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(AuditStore.checkpoint(from:))
+                verifier.signatures = CheckpointSignatures(checking: stored + (witness?.checkpoints ?? []), publicKey: publicKey)
+                for checkpoint in stored { verifier.add(checkpoint: checkpoint, fromWitness: false) }
                 addWitness(witness, to: &verifier)
                 let statement = try db.makeStatement(sql: """
                     SELECT seq, timestamp, type, actor, fields, prev_hash, hash
@@ -120,6 +120,8 @@ public enum AuditVerifier {
             logID: header.logID, publicKey: publicKey, baseSeq: header.firstSeq - 1,
             basePrevHash: header.basePrevHash, baseRange: header.baseRange
         )
+        // The export's own checkpoints are mostly the witness's again (identical ones are not re-checked).
+        verifier.signatures = CheckpointSignatures(checking: witness?.checkpoints ?? [], publicKey: publicKey)
         addWitness(witness, to: &verifier)
         var done: UInt64 = 0
         let total = header.lastSeq >= header.firstSeq ? header.lastSeq - header.firstSeq + 1 : 0

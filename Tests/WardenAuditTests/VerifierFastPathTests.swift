@@ -44,6 +44,31 @@ import Testing
         #expect(!Digest32.zero.matches(UnsafeRawBufferPointer(start: nil, count: 0)))
     }
 
+    @Test func signaturesCheckedAheadOnTwoThreadsMatchCheckingEachOne() throws {
+        let bed = try AuditTestBed()
+        let signer = try AuditKeys.loadSigner(path: bed.keys.signingKey)
+        let key = try bed.publicKey()
+        var generator = SeededGenerator(seed: 5)
+        var checkpoints = [AuditCheckpoint]()
+        for size in 1...40 {
+            let root = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let c = try signer.sign(logID: "gw-1", treeSize: UInt64(size), rootHash: root, timestamp: Int64(size))
+            // Every fifth one forged: its root changed after signing, or its signature cut short.
+            switch size % 5 {
+            case 0: checkpoints.append(AuditCheckpoint(logID: c.logID, treeSize: c.treeSize, rootHash: [UInt8](repeating: 0, count: 32),
+                                                       timestamp: c.timestamp, keyID: c.keyID, signature: c.signature))
+            case 1 where size > 30: checkpoints.append(AuditCheckpoint(logID: c.logID, treeSize: c.treeSize, rootHash: c.rootHash,
+                                                                       timestamp: c.timestamp, keyID: c.keyID, signature: Array(c.signature.prefix(63))))
+            default: checkpoints.append(c)
+            }
+        }
+        let ahead = CheckpointSignatures(checking: checkpoints + checkpoints.prefix(10), publicKey: key)
+        for c in checkpoints { #expect(ahead.isValid(c) == key.isValidSignature(of: c), "tree size \(c.treeSize)") }
+        #expect(checkpoints.filter { ahead.isValid($0) == false }.count == 10)  // 8 with a changed root, 2 cut short
+        let other = try AuditTestBed().publicKey()
+        #expect(CheckpointSignatures(checking: checkpoints, publicKey: other).isValid(checkpoints[0]) == nil, "other key ids are left to the verifier")
+    }
+
     // MARK: Reader thread and batches
 
     /// Tampering, with batches of 7 rows so that every problem lands near a batch boundary, must give
