@@ -89,4 +89,27 @@ struct PenaltyTests {
         sampler.record(400)
         #expect(sampler.sample([Float](repeating: 1, count: 3)) == 1)
     }
+
+    @Test("on a large vocabulary with hundreds of penalised tokens, greedy picks the double-precision penalised argmax")
+    func largeVocabularyGreedyMatchesReference() {
+        var rng = SeededGenerator(seed: 99)
+        let logits = (0..<50_000).map { _ in Float(Int.random(in: -400...400, using: &rng)) / 100 }
+        let parameters = SamplingParameters(presencePenalty: 0.7, frequencyPenalty: 0.45)
+        var sampler = TokenSampler(parameters: parameters)
+        var counts: [Int: Int] = [:]
+        for step in 0..<400 {
+            // Reference: logit − 0.45·count − 0.7·(count > 0) in double precision, lowest id among equals.
+            // Float rounding of the penalised value may reorder values closer than 1e-5: either is then right.
+            func penalised(_ id: Int) -> Double {
+                let count = counts[id] ?? 0
+                return Double(logits[id]) - (count > 0 ? 0.45 * Double(count) + 0.7 : 0)
+            }
+            var best = 0
+            for id in logits.indices where penalised(id) > penalised(best) { best = id }
+            let chosen = sampler.sample(logits)
+            let nearTie = abs(penalised(Int(chosen)) - penalised(best)) < 1e-5
+            #expect(chosen == Int32(best) || nearTie, "step \(step)")
+            counts[Int(chosen), default: 0] += 1
+        }
+    }
 }

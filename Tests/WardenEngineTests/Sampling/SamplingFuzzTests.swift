@@ -18,7 +18,7 @@ struct SamplingFuzzTests {
             let parameters = SamplingParameters(
                 temperature: [0, 1e-30, 0.01, 0.7, 1, 2, 1e30].randomElement(using: &rng)!,
                 topK: Int.random(in: 0...5, using: &rng), topP: [1, 0.5, 1e-6].randomElement(using: &rng)!,
-                seed: rng.next(), stopTokenIDs: Bool.random(using: &rng) ? [Int32(count + 1)] : [],
+                seed: rng.next(), stopTokenIDs: [[], [Int32(count + 1)], [-5, 2]].randomElement(using: &rng)!,
                 minP: [0, 0.1, 1].randomElement(using: &rng)!,
                 presencePenalty: Float.random(in: -2...2, using: &rng), frequencyPenalty: Float.random(in: -2...2, using: &rng),
                 logprobs: Bool.random(using: &rng) ? Int.random(in: 0...20, using: &rng) : nil)
