@@ -24,6 +24,9 @@ struct BatchBenchCommand: AsyncParsableCommand {
     @Option(help: "Compute threads (default: one per core).")
     var threads: Int?
 
+    @Flag(help: "Also time one decoding step per stream count, with and without the output layer.")
+    var breakdown = false
+
     @Option(name: .customLong("llama-cpp"), help: "A llama.cpp build folder (llama-batched-bench, llama-server).")
     var llamaCpp: String?
 
@@ -61,6 +64,15 @@ struct BatchBenchCommand: AsyncParsableCommand {
                 format: "%8d | %9d | %6.2f | %15.1f | %@ | %11.3f | %10.3f | %11d | %7d", row.streams,
                 row.generatedTokens, row.wallSeconds, row.tokensPerSecond, ratio, row.meanTimeToFirstToken,
                 row.maxTimeToFirstToken, row.prefixCacheHitTokens, row.preemptions))
+        }
+        if breakdown {
+            print(" streams | decode step ms | without output layer ms | output layer share")
+            for count in counts {
+                let step = try benchmark.decodeStepSeconds(streams: count, engine: engine)
+                print(String(
+                    format: "%8d | %14.1f | %23.1f | %17.0f%%", count, step.withLogits * 1000, step.withoutLogits * 1000,
+                    100 * max(0, step.withLogits - step.withoutLogits) / max(step.withLogits, 1e-9)))
+            }
         }
         // MARK: llama.cpp peer figures (llama-batched-bench, llama-server --parallel N)
         // The LlamaCppPeer helper (written by the llama-parity helper) plugs in here; until it lands nothing is run.

@@ -80,6 +80,27 @@ public struct BatchBenchmark: Sendable {
         return rows
     }
 
+    /// Where a decoding step's time goes: one forward pass of `streams` sequences decoding one token each (after a
+    /// `promptTokens` prompt), with and without the output layer (logits), averaged over `repetitions` passes.
+    /// Shows whether batched decoding is bound by the output projection or by the transformer layers.
+    public func decodeStepSeconds(
+        streams: Int, engine: InferenceEngine, repetitions: Int = 3
+    ) throws -> (withLogits: Double, withoutLogits: Double) {
+        let slots = (0..<streams).map { _ in engine.makeCacheSlot() }
+        let prompt = (0..<promptTokens).map { Int32(1 + $0 % max(model.hyperparameters.vocabularySize - 1, 1)) }
+        _ = try engine.forward(slots.map { SequenceStep(tokens: prompt, slot: $0, wantsLogits: false) })
+        func time(wantsLogits: Bool) throws -> Double {
+            let start = ContinuousClock.now
+            for r in 0..<repetitions {
+                _ = try engine.forward(slots.map { SequenceStep(tokens: [Int32(2 + r)], slot: $0, wantsLogits: wantsLogits) })
+            }
+            return MetricsRecorder.seconds(ContinuousClock.now - start) / Double(repetitions)
+        }
+        let with = try time(wantsLogits: true)
+        let without = try time(wantsLogits: false)
+        return (with, without)
+    }
+
     private static func consume(_ stream: AsyncThrowingStream<GenerationEvent, any Error>) async throws -> GenerationSummary {
         var summary: GenerationSummary?
         for try await event in stream {

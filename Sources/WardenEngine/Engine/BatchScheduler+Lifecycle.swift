@@ -35,7 +35,7 @@ extension BatchScheduler {
                 continue
             }
             var matched: [Int32] = []
-            var digest = PrefixDigest.root
+            var digest = request.rootDigest
             if configuration.prefixCaching {
                 // At least one token is always computed, so the last prompt position yields logits.
                 for index in 0..<((request.tokens.count - 1) / size) {
@@ -134,7 +134,7 @@ extension BatchScheduler {
         request.blocks = []
         request.computed = 0
         request.registeredBlocks = 0
-        request.chainDigest = .root
+        request.chainDigest = request.rootDigest
     }
 
     /// Fails every running and waiting request (the engine is going away with work left).

@@ -19,8 +19,10 @@ final class BatchScheduler: @unchecked Sendable {
     let configuration: EngineConfiguration
     /// Positions one sequence may use.
     let contextCapacity: Int
-    /// Running sequences in admission order (oldest first).
-    var running: [GenerationRequest] = []
+    /// Running sequences in admission order (oldest first); the queue learns their number for its bound.
+    var running: [GenerationRequest] = [] {
+        didSet { queue.setRunningCount(running.count) }
+    }
     var admissions: UInt64 = 0
 
     init(transformer: TransformerModel, pool: KVBlockPool, configuration: EngineConfiguration, contextCapacity: Int) {
@@ -28,7 +30,7 @@ final class BatchScheduler: @unchecked Sendable {
         self.pool = pool
         self.configuration = configuration
         self.contextCapacity = contextCapacity
-        queue = RequestQueue(limit: configuration.maxQueuedRequests)
+        queue = RequestQueue(limit: configuration.maxQueuedRequests, maxRunning: configuration.maxRunningSequences)
         metrics = MetricsRecorder(blockSize: pool.blockSize, blockCount: pool.blockCount, cacheBytes: pool.byteCount)
     }
 
@@ -77,6 +79,10 @@ final class BatchScheduler: @unchecked Sendable {
         for (request, count) in wanted {
             guard running.contains(where: { $0 === request }) else { continue }  // preempted meanwhile
             guard ensureBlocks(for: request, positions: request.computed + count) else { continue }
+            // The invariant that keeps shared prefixes intact: the first block written is the sequence's own.
+            let written = request.blocks[request.computed / pool.blockSize]
+            precondition(
+                pool.referenceCount(written) == 1 && !pool.isRegistered(written), "a shared KV block would be written")
             plan.append(PlannedStep(request: request, count: count))
         }
         return plan.filter { step in running.contains { $0 === step.request } }

@@ -13,7 +13,8 @@ public struct EngineConfiguration: Sendable {
     public var kvCacheBytes: Int?
     /// Positions per cache block (and the granularity of prompt-prefix sharing).
     public var kvBlockSize: Int
-    /// Requests waiting for admission beyond which `submit` fails at once with `EngineError.Code.queueFull`.
+    /// Requests that may wait beyond the free places of the running batch; past that `submit` fails at once with
+    /// `EngineError.Code.queueFull` (0: never wait, only fill free places).
     public var maxQueuedRequests: Int
     /// Sequences computed together in one step.
     public var maxRunningSequences: Int

@@ -20,7 +20,9 @@ final class GenerationRequest: @unchecked Sendable {
     var computed = 0
     /// Leading full blocks already known to the prefix cache (looked up or registered), and their chain digest.
     var registeredBlocks = 0
-    var chainDigest = PrefixDigest.root
+    var chainDigest: PrefixDigest
+    /// Where this request's prefix chain starts: its sharing scope's root.
+    let rootDigest: PrefixDigest
     /// Order of the latest admission (the most recent admission is preempted first).
     var admissionOrder: UInt64 = 0
 
@@ -32,8 +34,10 @@ final class GenerationRequest: @unchecked Sendable {
 
     init(
         prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant?, sink: RequestSink,
-        cancellation: CancellationFlag
+        cancellation: CancellationFlag, prefixCacheScope: String? = nil
     ) {
+        rootDigest = prefixCacheScope.map { PrefixDigest(scope: $0) } ?? .root
+        chainDigest = rootDigest
         self.prompt = prompt
         self.parameters = parameters
         self.deadline = deadline

@@ -59,8 +59,11 @@ public final class InferenceEngine: Sendable {
     /// is invalid (`invalidRequest`, `contextFull`) or the queue is full (`queueFull`, with `retryAfterSeconds`).
     /// A `deadline` that passes ends the request: with `.deadline` if it already produced tokens, else the stream
     /// fails with `deadlineExceeded`. Cancel by cancelling the consuming task or dropping the stream.
+    /// Cached prompt prefixes are shared only between requests of the same `prefixCacheScope` (pass e.g. the team or
+    /// tenant so one cannot learn from another's timing whether a prompt prefix was seen); nil shares engine-wide.
     public func submit(
-        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil,
+        prefixCacheScope: String? = nil
     ) throws(EngineError) -> AsyncThrowingStream<GenerationEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()
         let cancellation = CancellationFlag()
@@ -79,7 +82,9 @@ public final class InferenceEngine: Sendable {
                     continuation.finish(throwing: error)
                 }
             })
-        try enqueue(prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation)
+        try enqueue(
+            prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation,
+            prefixCacheScope: prefixCacheScope)
         let thread = self.thread
         continuation.onTermination = { _ in
             cancellation.set()
@@ -91,10 +96,11 @@ public final class InferenceEngine: Sendable {
     /// Generates from `prompt`, streaming each token and finally the summary; any error (including `queueFull`)
     /// ends the stream. Cancel by cancelling the consuming task.
     public func generate(
-        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil
+        prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil,
+        prefixCacheScope: String? = nil
     ) -> AsyncThrowingStream<GenerationEvent, any Error> {
         do {
-            return try submit(prompt: prompt, parameters: parameters, deadline: deadline)
+            return try submit(prompt: prompt, parameters: parameters, deadline: deadline, prefixCacheScope: prefixCacheScope)
         } catch {
             return AsyncThrowingStream { $0.finish(throwing: error) }
         }
@@ -104,7 +110,7 @@ public final class InferenceEngine: Sendable {
     /// returns false to stop. Blocks the caller until the generation ends. Never call it from `onToken`.
     public func generate(
         prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant? = nil,
-        onToken: @escaping @Sendable (GeneratedToken) -> Bool
+        prefixCacheScope: String? = nil, onToken: @escaping @Sendable (GeneratedToken) -> Bool
     ) throws(EngineError) -> GenerationSummary {
         let done = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
@@ -114,7 +120,9 @@ public final class InferenceEngine: Sendable {
                 box.outcome = outcome
                 done.signal()
             })
-        try enqueue(prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: CancellationFlag())
+        try enqueue(
+            prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: CancellationFlag(),
+            prefixCacheScope: prefixCacheScope)
         done.wait()
         return try box.outcome!.get()
     }
@@ -139,7 +147,7 @@ public final class InferenceEngine: Sendable {
     /// Checks the request, then queues it and wakes the compute thread.
     private func enqueue(
         prompt: [Int32], parameters: SamplingParameters, deadline: ContinuousClock.Instant?, sink: RequestSink,
-        cancellation: CancellationFlag
+        cancellation: CancellationFlag, prefixCacheScope: String?
     ) throws(EngineError) {
         try parameters.validate()
         guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt has no tokens") }
@@ -151,7 +159,8 @@ public final class InferenceEngine: Sendable {
             throw EngineError(.contextFull, "the prompt has \(prompt.count) tokens; the context holds \(contextCapacity)")
         }
         let request = GenerationRequest(
-            prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation)
+            prompt: prompt, parameters: parameters, deadline: deadline, sink: sink, cancellation: cancellation,
+            prefixCacheScope: prefixCacheScope)
         guard scheduler.queue.enqueue(request) else {
             scheduler.metrics.rejected()
             let retry = scheduler.metrics.retryAfter(

@@ -1,24 +1,33 @@
 import Foundation
 
-/// Requests waiting for admission, first come first served, bounded: a submission beyond `limit` is refused at once
-/// so a burst turns into fast 429s instead of unbounded memory and latency. Preempted sequences go back to the
-/// front and do not count against the bound (they were already admitted once).
+/// Requests waiting for admission, first come first served, bounded: beyond the free places in the running batch,
+/// at most `limit` requests wait, and a submission past that is refused at once, so a burst turns into fast 429s
+/// instead of unbounded memory and latency. Preempted sequences go back to the front and do not count against the
+/// bound (they were already admitted once).
 final class RequestQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var waiting: [GenerationRequest] = []
     private var head = 0
+    private var runningCount = 0
     let limit: Int
+    let maxRunning: Int
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, maxRunning: Int) {
+        self.limit = limit
+        self.maxRunning = maxRunning
+    }
 
-    /// Appends `request`; false when `limit` requests already wait.
+    /// Appends `request`; false when every free place in the batch is spoken for and `limit` requests already wait.
     func enqueue(_ request: GenerationRequest) -> Bool {
         lock.withLock {
-            guard waiting.count - head < limit else { return false }
+            guard waiting.count - head < limit + max(0, maxRunning - runningCount) else { return false }
             waiting.append(request)
             return true
         }
     }
+
+    /// The scheduler publishes how many sequences run, so free batch places admit requests even with `limit` 0.
+    func setRunningCount(_ count: Int) { lock.withLock { runningCount = count } }
 
     /// Puts a preempted request back at the front.
     func requeueAtFront(_ request: GenerationRequest) {

@@ -100,6 +100,9 @@ final class KVBlockPool: @unchecked Sendable {
 
     func referenceCount(_ block: Int32) -> Int { Int(referenceCounts[Int(block)]) }
 
+    /// Whether `block` is registered for prefix sharing (and so must never be written again).
+    func isRegistered(_ block: Int32) -> Bool { keyOfBlock[Int(block)] != nil }
+
     /// The registered block holding exactly `key`'s tokens after `key`'s prefix, if any.
     func lookup(_ key: PrefixBlockKey) -> Int32? { registry[key] }
 

@@ -5,7 +5,7 @@
 /// process, so no client can craft a prompt whose prefix collides with another team's to read its cached keys and
 /// values; the block's own tokens are compared exactly on top.
 struct PrefixBlockKey: Hashable, Sendable {
-    /// Digest of all tokens before this block; `PrefixDigest.root` for a sequence's first block.
+    /// Digest of all tokens before this block; the scope's root (`PrefixDigest.root` engine-wide) for a first block.
     let parent: PrefixDigest
     /// The block's tokens.
     let tokens: [Int32]
@@ -20,6 +20,18 @@ struct PrefixDigest: Hashable, Sendable {
     let low: UInt64
 
     static let root = PrefixDigest(high: 0, low: 0)
+
+    /// The root of a prefix-sharing scope (e.g. one team): prefixes under different scopes never match.
+    init(scope: String) {
+        func lane(_ salt: UInt64) -> UInt64 {
+            var hasher = Hasher()
+            hasher.combine(salt)
+            hasher.combine(scope)
+            return UInt64(bitPattern: Int64(hasher.finalize()))
+        }
+        high = lane(0x5761_7264_656E_0003)
+        low = lane(0x5761_7264_656E_0004)
+    }
 
     init(high: UInt64, low: UInt64) {
         self.high = high

@@ -87,6 +87,7 @@ struct BatchSchedulerTests {
         }
         let error = try #require(refusal)
         #expect(error.code == .queueFull)
+        #expect(streams.count >= 3, "one place in the batch plus two waiting")
         #expect((1...60).contains(error.retryAfterSeconds ?? 0))
         #expect(engine.metrics().requestsRejected == 1)
         // The non-throwing stream form reports the same refusal inside the stream.
@@ -94,6 +95,10 @@ struct BatchSchedulerTests {
             for try await _ in engine.generate(prompt: [1], parameters: long) {}
         }
         for stream in streams { _ = try await BatchTestSupport.collect(stream) }
+        // With no waiting room at all, free places in the batch still take requests.
+        let noWaiting = BatchTestSupport.engine(model, maxQueued: 0, maxRunning: 2)
+        let result = try await BatchTestSupport.collect(noWaiting.submit(prompt: [1, 2], parameters: SamplingParameters(maxTokens: 3)))
+        #expect(result.tokens.count == 3)
     }
 
     @Test("a shared prompt prefix is computed once, reused from the cache, and gives the same tokens as without sharing")
@@ -114,6 +119,21 @@ struct BatchSchedulerTests {
         #expect(withSharing.prefixCacheHitTokens == 72 && without.prefixCacheHitTokens == 0)
         #expect(withSharing.computedTokens == without.computedTokens - 72)
         #expect(withSharing.kvBlocksUsed == 0 && withSharing.kvBlocksCached > 0)
+    }
+
+    @Test("cached prefixes are shared within a scope and never across scopes")
+    func prefixScopesIsolate() async throws {
+        let model = try BatchTestSupport.model()
+        let engine = BatchTestSupport.engine(model)
+        let prompt = BatchTestSupport.prompt(20, seed: 77)
+        let parameters = SamplingParameters(maxTokens: 4)
+        let first = try await BatchTestSupport.collect(engine.submit(prompt: prompt, parameters: parameters, prefixCacheScope: "team-a"))
+        let otherTeam = try await BatchTestSupport.collect(engine.submit(prompt: prompt, parameters: parameters, prefixCacheScope: "team-b"))
+        let unscoped = try await BatchTestSupport.collect(engine.submit(prompt: prompt, parameters: parameters))
+        let sameTeam = try await BatchTestSupport.collect(engine.submit(prompt: prompt, parameters: parameters, prefixCacheScope: "team-a"))
+        #expect(otherTeam.summary.cachedPromptTokens == 0 && unscoped.summary.cachedPromptTokens == 0)
+        #expect(sameTeam.summary.cachedPromptTokens == 16)
+        #expect(Set([first.tokens, otherTeam.tokens, unscoped.tokens, sameTeam.tokens]).count == 1)
     }
 
     @Test("preemption under a tiny pool gives the same tokens as without memory pressure, and leaks no block")
@@ -181,6 +201,22 @@ struct BatchSchedulerTests {
             engine.submit(prompt: BatchTestSupport.prompt(60, seed: 5), parameters: SamplingParameters(maxTokens: 100)))
         #expect(result.summary.finishReason == .length && result.tokens.count == 5)
         #expect(result.tokens == (try BatchTestSupport.aloneGreedy(model, prompt: BatchTestSupport.prompt(60, seed: 5), count: 5)))
+    }
+
+    @Test("log-probabilities asked for reach the streamed tokens")
+    func logprobsAreStreamed() async throws {
+        let model = try BatchTestSupport.model()
+        let engine = BatchTestSupport.engine(model)
+        var parameters = SamplingParameters(maxTokens: 3)
+        parameters.logprobs = 2
+        var tokens: [GeneratedToken] = []
+        for try await event in try engine.submit(prompt: [4, 5, 6], parameters: parameters) {
+            if case .token(let token) = event { tokens.append(token) }
+        }
+        #expect(tokens.count == 3)
+        #expect(tokens.allSatisfy { ($0.logprob ?? 1) <= 0 && $0.topLogprobs.count == 2 })
+        // Greedy: the chosen token is the most likely one.
+        #expect(tokens.allSatisfy { $0.topLogprobs.first?.id == $0.id })
     }
 
     @Test("metrics count tokens, requests and times to first token")
