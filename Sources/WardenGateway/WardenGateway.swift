@@ -7,6 +7,7 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 import WardenAudit
+import WardenEngine
 import WardenPKI
 
 /// The composed gateway: mutual TLS listener, authorization, routes, reloads and graceful shutdown.
@@ -22,6 +23,8 @@ public final class WardenGateway: Sendable {
     public let recorder: RequestRecorder
     let catalog: ModelCatalog
     let backend: (any CompletionBackend)?
+    /// The embedded engine, when a model is loaded: its load feeds `/readyz` and `/metrics`.
+    let engine: EngineService?
     let logger: Logger
     private let port = PortBox()
 
@@ -34,9 +37,10 @@ public final class WardenGateway: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.recorder = recorder
+        self.engine = engine
         if let engine {
             catalog = ModelCatalog(entries: [engine.entry])
-            backend = EngineCompletionBackend(service: engine, recorder: recorder, logger: logger)
+            backend = EngineCompletionBackend(service: engine, recorder: recorder, logger: logger, metrics: metrics)
         } else {
             catalog = ModelCatalog()
             backend = nil
@@ -48,12 +52,13 @@ public final class WardenGateway: Sendable {
     /// A gateway with a given backend and catalog, for tests of the HTTP layer.
     init(
         configuration: WardenConfiguration, recorder: RequestRecorder, backend: (any CompletionBackend)?,
-        catalog: ModelCatalog, logger: Logger
+        catalog: ModelCatalog, logger: Logger, engine: EngineService? = nil
     ) throws {
         self.configuration = configuration
         self.logger = logger
         self.recorder = recorder
         self.backend = backend
+        self.engine = engine
         self.catalog = catalog
         tlsMaterials = try TLSMaterialStore(configuration: configuration.tls, mapping: configuration.identity)
         policy = try PolicyService(configuration: configuration.policy)
@@ -66,8 +71,13 @@ public final class WardenGateway: Sendable {
     public var boundPort: Int? { port.value }
 
     /// Whether each dependency of serving is ready, as `/readyz` reports it.
+    /// `engine` is false while the engine's waiting queue is full, so a load balancer steers new work elsewhere.
     public func readiness() -> [String: Bool] {
-        ["policy": policy.isReady, "model": backend != nil && !catalog.entries.isEmpty, "audit": recorder.isHealthy]
+        var checks = [
+            "policy": policy.isReady, "model": backend != nil && !catalog.entries.isEmpty, "audit": recorder.isHealthy,
+        ]
+        if let engine { checks["engine"] = engine.acceptsWork }
+        return checks
     }
 
     /// Re-reads TLS material and policy; each keeps its old version if its new files are broken.
@@ -101,8 +111,9 @@ public final class WardenGateway: Sendable {
                 metrics: metrics, logger: logger))
         ModelsController(catalog: catalog).register(with: router)
         CompletionsController(catalog: catalog, backend: backend).register(with: router)
-        HealthController(readiness: { [self] in readiness() }).register(with: router)
-        MetricsController(metrics: metrics).register(with: router)
+        HealthController(readiness: { [self] in readiness() }, engineLoad: { [engine] in engine?.engine.metrics() })
+            .register(with: router)
+        MetricsController(metrics: metrics, engine: engine?.engine).register(with: router)
         return router
     }
 

@@ -27,18 +27,20 @@ import WardenTesting
     static let referenceContinuation = " the capital of the country of France."
 
     /// A gateway serving the default model through the real engine, audit log and sealed store.
-    func startServer() async throws -> (RunningGateway, Curl) {
+    func startServer(maxQueuedRequests: Int = 64, maxRunningSequences: Int = 16) async throws -> (RunningGateway, Curl) {
         var logger = Logger(label: "engine-test")
         logger.logLevel = .critical
         let pki = try TestPKI()
         let configuration = RunningGateway.defaultConfiguration(pki: pki)
-        let engine = try EngineService(
-            modelPath: try Self.modelPath, modelID: "gemma-3-270m", sensitivity: 0, threads: 0, contextLength: 1024,
-            logger: logger)
+        var settings = WardenConfiguration.Engine()
+        settings.modelPath = try Self.modelPath
+        settings.modelID = "gemma-3-270m"
+        settings.contextLength = 1024
+        settings.maxQueuedRequests = maxQueuedRequests
+        settings.maxRunningSequences = maxRunningSequences
+        let engine = try EngineService(settings: settings, logger: logger)
         let recorder = try await RunningGateway.makeRecorder(configuration: configuration, logger: logger)
-        let server = try await RunningGateway(
-            pki: pki, catalog: ModelCatalog(entries: [engine.entry]),
-            backend: EngineCompletionBackend(service: engine, recorder: recorder, logger: logger), recorder: recorder)
+        let server = try await RunningGateway(pki: pki, recorder: recorder, engine: engine)
         let alice = try pki.client("alice", team: "research")
         return (server, server.curl(alice))
     }

@@ -39,7 +39,8 @@ final class RunningGateway: Sendable {
 
     init(
         pki: TestPKI? = nil, catalog: ModelCatalog = ModelCatalog(), backend: (any CompletionBackend)? = nil,
-        recorder recorderOverride: RequestRecorder? = nil, configure: (inout WardenConfiguration) -> Void = { _ in }
+        recorder recorderOverride: RequestRecorder? = nil, engine: EngineService? = nil,
+        configure: (inout WardenConfiguration) -> Void = { _ in }
     ) async throws {
         let pki = try pki ?? TestPKI()
         var configuration = Self.defaultConfiguration(pki: pki)
@@ -52,8 +53,9 @@ final class RunningGateway: Sendable {
         } else {
             recorder = try await Self.makeRecorder(configuration: configuration, logger: logger)
         }
-        let gateway = try WardenGateway(
-            configuration: configuration, recorder: recorder, backend: backend, catalog: catalog, logger: logger)
+        // With an engine, the gateway composes its own backend, catalog and engine metrics, as `warden serve` does.
+        let gateway = try engine.map { try WardenGateway(configuration: configuration, recorder: recorder, engine: $0, logger: logger) }
+            ?? WardenGateway(configuration: configuration, recorder: recorder, backend: backend, catalog: catalog, logger: logger)
         let application = gateway.makeApplication()
         self.pki = pki
         self.gateway = gateway

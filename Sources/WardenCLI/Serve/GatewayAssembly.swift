@@ -12,10 +12,8 @@ enum GatewayAssembly {
             configuration.seal.storeConfiguration, sink: AuditSealEventSink(log: audit))
         let recorder = RequestRecorder(audit: audit, store: store, logger: logger)
         var engine: EngineService?
-        if let modelPath = configuration.engine.modelPath {
-            engine = try EngineService(
-                modelPath: modelPath, modelID: configuration.engine.modelID, sensitivity: configuration.engine.sensitivity,
-                threads: configuration.engine.threads, contextLength: configuration.engine.contextLength, logger: logger)
+        if configuration.engine.modelPath != nil {
+            engine = try EngineService(settings: configuration.engine, logger: logger)
         } else {
             logger.warning("no engine.model configured: completion routes will answer 503")
         }

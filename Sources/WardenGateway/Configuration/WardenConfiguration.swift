@@ -64,8 +64,8 @@ public struct WardenConfiguration: Sendable {
         public var maxRunningSequences = 16
         /// Requests waiting for a batch slot; beyond this clients get 429 with Retry-After.
         public var maxQueuedRequests = 64
-        /// Memory for the paged key/value cache, in MiB (0: enough for every running sequence's full context, capped
-        /// at 1024 MiB).
+        /// Memory for the paged key/value cache, in MiB, allocated once (0: the engine's default, 256 MiB raised to hold
+        /// 256 positions per running sequence and one full context).
         public var kvCacheMiB = 0
         /// Tokens per forward pass: decoders take one each, prompt chunks fill the rest.
         public var maxBatchTokens = 512

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import WardenEngine
+import WardenPKI
 
 /// Serves completions with the embedded engine, whole or as Server-Sent Events ending in `data: [DONE]`.
 ///
@@ -12,6 +14,8 @@ struct EngineCompletionBackend: CompletionBackend {
     let service: EngineService
     let recorder: RequestRecorder
     let logger: Logger
+    /// Where times to first token are recorded; nil in tests that do not look at metrics.
+    var metrics: GatewayMetrics?
 
     func chatCompletion(
         _ request: ChatCompletionRequest, model: ModelCatalog.Entry, request httpRequest: Request,
@@ -39,12 +43,19 @@ struct EngineCompletionBackend: CompletionBackend {
         includeUsage: Bool, model: ModelCatalog.Entry, context: WardenRequestContext, echo: String? = nil
     ) async throws -> Response {
         let parameters = try service.parameters(for: sampling, promptCount: prompt.count)
+        // Queued before any header is sent, so a full queue is a clean 429 even for a stream.
+        // Without a proven team (never the case behind the authorization middleware) nothing is shared.
+        let scope = context.identity.map { "team:" + $0.team } ?? "request:" + context.requestID
+        let generation = try service.start(prompt: prompt, parameters: parameters, cacheScope: scope)
         let created = Int(Date().timeIntervalSince1970)
         let id = context.requestID
         let started = ContinuousClock.now
+        let echoOffset = echo?.unicodeScalars.count ?? 0
         if !stream {
-            var outcome = try await service.generate(prompt: prompt, parameters: parameters, stops: sampling.stop) { _ in }
+            var outcome = try await service.run(generation, stops: sampling.stop) { _, _ in }
             if let echo { outcome.text = echo + outcome.text }
+            outcome.logprobsTextOffset = echoOffset
+            if outcome.completionTokens > 0 { metrics?.engine.timeToFirstToken(outcome.timeToFirstToken) }
             try await recorder.recordCompletion(
                 context: context, model: model.id, prompt: promptText, outcome: outcome, latency: ContinuousClock.now - started)
             return Response(
@@ -55,6 +66,7 @@ struct EngineCompletionBackend: CompletionBackend {
         let service = service
         let recorder = recorder
         let logger = logger
+        let metrics = metrics
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -72,16 +84,26 @@ struct EngineCompletionBackend: CompletionBackend {
                 if let echo {
                     try await send(CompletionJSON.chunk(kind: kind, id: id, created: created, model: model.id, text: echo, finishReason: nil))
                 }
+                var offset = echoOffset
                 let outcome: GenerationOutcome
                 do {
-                    outcome = try await service.generate(prompt: prompt, parameters: parameters, stops: sampling.stop) { piece in
+                    outcome = try await service.run(generation, stops: sampling.stop) { piece, logprobs in
                         try await send(CompletionJSON.chunk(
-                            kind: kind, id: id, created: created, model: model.id, text: piece, finishReason: nil))
+                            kind: kind, id: id, created: created, model: model.id, text: piece, finishReason: nil,
+                            logprobs: logprobs, textOffset: offset))
+                        offset += piece.unicodeScalars.count
                     }
+                } catch let error as OpenAIError {
+                    // Headers are gone: the error travels as an event, and the stream ends without [DONE].
+                    logger.notice("stream ended early", metadata: ["request_id": "\(id)", "code": "\(error.code ?? "")"])
+                    try await send(error.jsonBody())
+                    try await writer.finish(nil)
+                    return
                 } catch {
                     logger.notice("stream ended early", metadata: ["request_id": "\(id)", "error_type": "\(type(of: error))"])
                     throw error
                 }
+                if outcome.completionTokens > 0 { metrics?.engine.timeToFirstToken(outcome.timeToFirstToken) }
                 // The completion is audited before the stream is declared complete; if that fails the client
                 // gets an error event instead of [DONE].
                 do {
@@ -95,7 +117,7 @@ struct EngineCompletionBackend: CompletionBackend {
                 }
                 try await send(CompletionJSON.chunk(
                     kind: kind, id: id, created: created, model: model.id, text: kind == .chat ? nil : "",
-                    finishReason: outcome.finishReason))
+                    finishReason: outcome.finishReason, logprobs: parameters.logprobs == nil ? nil : []))
                 if includeUsage {
                     try await send(CompletionJSON.usageChunk(kind: kind, id: id, created: created, model: model.id, outcome: outcome))
                 }

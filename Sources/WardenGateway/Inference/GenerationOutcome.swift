@@ -11,6 +11,8 @@ struct GenerationOutcome: Sendable {
     var cachedPromptTokens = 0
     /// Per generated token, when the request asked for `logprobs`; nil otherwise.
     var logprobs: [TokenLogprobs]?
+    /// Seconds from submission (queueing included) to the first generated token.
+    var timeToFirstToken: Double = 0
     /// Characters before the first token's text in `text` (the echoed prompt of a completions request).
     var logprobsTextOffset = 0
 }

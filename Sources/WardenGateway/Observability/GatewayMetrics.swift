@@ -7,6 +7,8 @@ import Prometheus
 /// from a request, which would let clients grow the metric set without bound.
 public final class GatewayMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
+    /// The engine's series, on the same registry.
+    let engine: EngineMetricsExporter
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -15,6 +17,7 @@ public final class GatewayMetrics: Sendable {
     ]
 
     public init() {
+        engine = EngineMetricsExporter(registry: registry)
         // Pre-create the handshake failure series so dashboards see zeros rather than missing series.
         for reason in HandshakeFailureReason.allCases {
             _ = handshakeCounter(reason)

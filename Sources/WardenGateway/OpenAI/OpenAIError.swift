@@ -75,6 +75,19 @@ extension OpenAIError {
             type: "invalid_request_error", code: "request_too_large")
     }
 
+    /// The engine's waiting queue is full: the gateway sheds load instead of queueing without bound.
+    static func engineBusy(retryAfterSeconds: Int) -> OpenAIError {
+        OpenAIError(
+            status: .tooManyRequests,
+            message: "The model is serving as many requests as it can queue; retry after \(retryAfterSeconds) seconds.",
+            type: "rate_limit_error", code: "engine_overloaded", retryAfterSeconds: retryAfterSeconds)
+    }
+
+    /// The request's `engine.request_timeout_seconds` passed before the model produced anything.
+    static let requestTimedOut = OpenAIError(
+        status: .serviceUnavailable, message: "The request timed out waiting for the model; retry later.",
+        type: "server_error", code: "request_timeout", retryAfterSeconds: 5)
+
     static let internalError = OpenAIError(
         status: .internalServerError, message: "The server had an error while processing your request.",
         type: "server_error", code: "internal_error")
