@@ -10,6 +10,7 @@ struct Warden: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CertsCommand.self, ServeCommand.self,
             PolicyCommand.self, AuditCommand.self, KeysCommand.self, PromptsCommand.self,
-            GenerateCommand.self, TokenizeCommand.self, EngineBenchCommand.self,
+            GenerateCommand.self, TokenizeCommand.self, EngineBenchCommand.self, BatchBenchCommand.self,
+            SamplerBenchCommand.self,
         ])
 }

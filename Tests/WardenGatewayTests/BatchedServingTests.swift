@@ -145,6 +145,20 @@ import WardenTesting
         await server.stop()
     }
 
+    @Test func aRequestPastItsDeadlineEndsWithWhatItHasAsLength() async throws {
+        let (server, curl) = try await routes.startServer(requestTimeoutSeconds: 1)
+        let started = ContinuousClock.now
+        let response = try await completion(
+            curl, server, #"{"model":"gemma-3-270m","prompt":"Once upon a time","max_tokens":900,"temperature":0}"#)
+        let elapsed = ContinuousClock.now - started
+        let choice = try #require((response["choices"] as? [[String: Any]])?.first)
+        #expect(choice["finish_reason"] as? String == "length")
+        let generated = (response["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0
+        #expect(generated > 0 && generated < 900)
+        #expect(elapsed < .seconds(5), "the deadline did not end the request: \(elapsed)")
+        await server.stop()
+    }
+
     @Test func metricsAndReadyzShowTheEnginesWork() async throws {
         let (server, curl) = try await routes.startServer()
         _ = try await completion(curl, server, #"{"model":"gemma-3-270m","prompt":"Hello","max_tokens":4,"temperature":0}"#)

@@ -27,7 +27,9 @@ import WardenTesting
     static let referenceContinuation = " the capital of the country of France."
 
     /// A gateway serving the default model through the real engine, audit log and sealed store.
-    func startServer(maxQueuedRequests: Int = 64, maxRunningSequences: Int = 16) async throws -> (RunningGateway, Curl) {
+    func startServer(
+        maxQueuedRequests: Int = 64, maxRunningSequences: Int = 16, requestTimeoutSeconds: Int = 600
+    ) async throws -> (RunningGateway, Curl) {
         var logger = Logger(label: "engine-test")
         logger.logLevel = .critical
         let pki = try TestPKI()
@@ -38,6 +40,7 @@ import WardenTesting
         settings.contextLength = 1024
         settings.maxQueuedRequests = maxQueuedRequests
         settings.maxRunningSequences = maxRunningSequences
+        settings.requestTimeoutSeconds = requestTimeoutSeconds
         let engine = try EngineService(settings: settings, logger: logger)
         let recorder = try await RunningGateway.makeRecorder(configuration: configuration, logger: logger)
         let server = try await RunningGateway(pki: pki, recorder: recorder, engine: engine)
