@@ -25,8 +25,8 @@ public enum FinishReason: String, Sendable {
     case length
     /// The caller cancelled it.
     case cancelled
-    /// The request's deadline passed after it had started producing tokens (one still waiting when its deadline
-    /// passes fails with `EngineError.Code.deadlineExceeded` instead, as nothing was produced).
+    /// The request's deadline passed after it had produced tokens (one whose deadline passes before its first token,
+    /// waiting or prefilling, fails with `EngineError.Code.deadlineExceeded` instead, as nothing was produced).
     case deadline
 }
 
