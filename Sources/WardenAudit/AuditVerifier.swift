@@ -45,10 +45,19 @@ public enum AuditVerifier {
                     guard let low = row[0] as Int64?, let high = row[1] as Int64?, high >= low else { return nil }
                     return UInt64(high - low) + 1
                 } ?? 0
-                let stored = try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(AuditStore.checkpoint(from:))
-                verifier.signatures = CheckpointSignatures(checking: stored + (witness?.checkpoints ?? []), publicKey: publicKey)
-                for checkpoint in stored { verifier.add(checkpoint: checkpoint, fromWitness: false) }
-                addWitness(witness, to: &verifier)
+                do {
+                    // A cursor over just the columns needed (not each checkpoint's compact range): the
+                    // checkpoints are the one thing held for the whole log, so keep them small.
+                    var stored = [AuditCheckpoint]()
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT tree_size, root_hash, timestamp, log_id, key_id, signature FROM audit_checkpoints ORDER BY tree_size
+                        """)
+                    while let row = try rows.next() { stored.append(AuditStore.checkpoint(from: row)) }
+                    verifier.signatures = CheckpointSignatures(checking: stored + (witness?.checkpoints ?? []), publicKey: publicKey)
+                    for checkpoint in stored { verifier.add(checkpoint: checkpoint, fromWitness: false) }
+                    addWitness(witness, to: &verifier)
+                    verifier.signatures = CheckpointSignatures()  // only needed while adding them
+                }
                 let statement = try db.makeStatement(sql: """
                     SELECT seq, timestamp, type, actor, fields, prev_hash, hash
                     FROM audit_records ORDER BY seq
@@ -123,6 +132,7 @@ public enum AuditVerifier {
         // The export's own checkpoints are mostly the witness's again (identical ones are not re-checked).
         verifier.signatures = CheckpointSignatures(checking: witness?.checkpoints ?? [], publicKey: publicKey)
         addWitness(witness, to: &verifier)
+        verifier.signatures = CheckpointSignatures()  // only needed while adding them
         var done: UInt64 = 0
         let total = header.lastSeq >= header.firstSeq ? header.lastSeq - header.firstSeq + 1 : 0
         // Hot loop: a reader thread reads lines, reads record lines in Warden's own form without
