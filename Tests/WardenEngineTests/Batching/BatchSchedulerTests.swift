@@ -219,6 +219,19 @@ struct BatchSchedulerTests {
         #expect(tokens.allSatisfy { $0.topLogprobs.first?.id == $0.id })
     }
 
+    @Test("a stream keeps running to its end after the caller drops the engine, and maxTokens 0 computes nothing")
+    func droppedEngineFinishesItsStreams() async throws {
+        let model = try BatchTestSupport.model()
+        var engine: InferenceEngine? = BatchTestSupport.engine(model)
+        let prompt = BatchTestSupport.prompt(9, seed: 8)
+        let empty = try await BatchTestSupport.collect(engine!.submit(prompt: prompt, parameters: SamplingParameters(maxTokens: 0)))
+        #expect(empty.tokens.isEmpty && empty.summary.finishReason == .length && engine!.metrics().computedTokens == 0)
+        let stream = try engine!.submit(prompt: prompt, parameters: SamplingParameters(maxTokens: 12))
+        engine = nil
+        let result = try await BatchTestSupport.collect(stream)
+        #expect(result.tokens == (try BatchTestSupport.aloneGreedy(model, prompt: prompt, count: 12)))
+    }
+
     @Test("metrics count tokens, requests and times to first token")
     func metricsCountWork() async throws {
         let model = try BatchTestSupport.model()
