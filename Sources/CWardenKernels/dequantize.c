@@ -1,5 +1,6 @@
 // Dequantization of every supported block type to floats (embedding lookups, tests, small tensors).
 #include "wk_internal.h"
+#include <math.h>
 
 static void dq_q8_0(const wk_block_q8_0 *b, float *y, int64_t nb) {
     for (int64_t i = 0; i < nb; i++, y += WK_QK) {
@@ -166,19 +167,39 @@ static int quantize_block(const float *x, float inv, int8_t *qs) {
     return _mm_cvtsi128_si32(s4);
 }
 
+/// llama.cpp's Q8_K quantization of one super-block of 256 values into 8 activation blocks: the value of largest
+/// magnitude (the first one, if several) sets `iscale = -127 / max`, values are rounded half to even, `d = 1 / iscale`.
+static void quantize_superblock(const float *x, wk_q8_block *out) {
+    float max = 0.0f, amax = 0.0f;
+    for (int j = 0; j < WK_QK_K; j++) {
+        const float ax = fabsf(x[j]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[j];
+        }
+    }
+    if (amax == 0.0f) {
+        memset(out, 0, 8 * sizeof(wk_q8_block));
+        return;
+    }
+    const float iscale = -127.0f / max;
+    const float d = 1.0f / iscale;
+    for (int b = 0; b < 8; b++) {
+        quantize_block(x + 32 * b, iscale, out[b].qs);
+        int lo = 0, hi = 0;
+        for (int j = 0; j < 16; j++) {
+            lo += out[b].qs[j];
+            hi += out[b].qs[16 + j];
+        }
+        out[b].d = d;
+        out[b].bsums[0] = (int16_t)lo;
+        out[b].bsums[1] = (int16_t)hi;
+    }
+}
+
 void wk_quantize_q8_mode(const float *x, wk_q8_block *dst, int64_t n, int mode) {
     if (mode == WK_Q8_SUPERBLOCK && n % WK_QK_K == 0) {
-        for (int64_t s = 0; s < n / WK_QK_K; s++, x += WK_QK_K) {
-            const float max = abs_max(x, WK_QK_K);
-            const float d = max / 127.0f;
-            const float inv = max != 0.0f ? 127.0f / max : 0.0f;
-            for (int b = 0; b < 8; b++) {
-                wk_q8_block *out = dst + s * 8 + b;
-                const int sum = quantize_block(x + 32 * b, inv, out->qs);
-                out->d = d;
-                out->s = d * (float)sum;
-            }
-        }
+        for (int64_t s = 0; s < n / WK_QK_K; s++) quantize_superblock(x + s * WK_QK_K, dst + s * 8);
         return;
     }
     for (int64_t b = 0; b < n / WK_QK; b++, x += WK_QK) {

@@ -9,27 +9,26 @@ static uint16_t gelu_table[1 << 16];
 static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
 
 static void gelu_table_init(void) {
-    const float c = 0.7978845608028654f;  // sqrt(2 / pi)
+    // ggml's expression and constants, with the multiply-add its compiler fuses, so the table is the same.
+    const float c = 0.79788456080286535587989211986876f;  // sqrt(2 / pi)
+    const float a = 0.044715f;
     for (uint32_t i = 0; i < (1u << 16); i++) {
         const float v = wk_f16((uint16_t)i);
-        gelu_table[i] = _cvtss_sh(0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v))), 0);
+        gelu_table[i] = _cvtss_sh(0.5f * v * (1.0f + tanhf(c * v * fmaf(a * v, v, 1.0f))), 0);
     }
 }
 
 void wk_rms_norm_to(const float *x, float *out, const float *weight, int64_t rows, int64_t dim, float eps) {
+    // As ggml computes it: squares rounded to float, summed in double in order, the mean rounded to float and the
+    // scale computed in float; then (x * scale) * weight. Matching it keeps results on llama.cpp's tokens.
     for (int64_t r = 0; r < rows; r++) {
         const float *xr = x + r * dim;
         float *o = out + r * dim;
-        __m256 acc = _mm256_setzero_ps();
-        int64_t i = 0;
-        for (; i + 8 <= dim; i += 8) {
-            __m256 v = _mm256_loadu_ps(xr + i);
-            acc = _mm256_fmadd_ps(v, v, acc);
-        }
-        double sum = wk_hsum(acc);
-        for (; i < dim; i++) sum += (double)xr[i] * xr[i];
-        const float scale = (float)(1.0 / sqrt(sum / (double)dim + (double)eps));
-        for (i = 0; i < dim; i++) o[i] = xr[i] * scale * weight[i];
+        double sum = 0.0;
+        for (int64_t i = 0; i < dim; i++) sum += (double)(xr[i] * xr[i]);
+        const float mean = (float)(sum / (double)dim);
+        const float scale = 1.0f / sqrtf(mean + eps);
+        for (int64_t i = 0; i < dim; i++) o[i] = xr[i] * scale * weight[i];
     }
 }
 
@@ -38,21 +37,22 @@ void wk_rms_norm(float *x, const float *weight, int64_t rows, int64_t dim, float
 }
 
 void wk_rope(float *x, int64_t tokens, int64_t row_stride, int heads, int head_dim, int rope_dim, int neox,
-             const int32_t *positions, const float *inv_freq) {
-    const int pairs = rope_dim / 2;
+             const int32_t *positions, float theta_scale, float freq_scale, const float *freq_factors) {
+    const int pairs = rope_dim / 2 < 1024 ? rope_dim / 2 : 1024;
     float cs[1024], sn[1024];
     for (int64_t t = 0; t < tokens; t++) {
-        const float pos = (float)positions[t];
-        for (int i = 0; i < pairs && i < 1024; i++) {
-            const float theta = pos * inv_freq[i];
-            cs[i] = cosf(theta);
-            sn[i] = sinf(theta);
+        float theta = (float)positions[t];
+        for (int i = 0; i < pairs; i++) {
+            const float angle = freq_scale * (freq_factors ? theta / freq_factors[i] : theta);
+            cs[i] = cosf(angle);
+            sn[i] = sinf(angle);
+            theta *= theta_scale;
         }
         for (int h = 0; h < heads; h++) {
             float *v = x + t * row_stride + (int64_t)h * head_dim;
-            for (int i = 0; i < pairs && i < 1024; i++) {
+            for (int i = 0; i < pairs; i++) {
                 const int a = neox ? i : 2 * i;
-                const int b = neox ? i + pairs : 2 * i + 1;
+                const int b = neox ? i + rope_dim / 2 : 2 * i + 1;
                 const float x0 = v[a], x1 = v[b];
                 v[a] = x0 * cs[i] - x1 * sn[i];
                 v[b] = x0 * sn[i] + x1 * cs[i];

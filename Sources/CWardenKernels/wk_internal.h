@@ -75,3 +75,32 @@ static inline __m256 wk_dot_u8(__m256i x, __m256i y) {
 }
 
 static inline __m256i wk_load32(const int8_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+
+// MARK: Attention, one query row and head at a time (shared by every attention kernel so they agree bit for bit)
+
+#define WK_ATTN_MAX_HEAD_DIM 1024
+
+/// The running state of one query row's attention over one kv head: the query in fp16, the online softmax's maximum
+/// and sum, and the fp16 weighted sum of values (see attention.c for why each is kept as it is).
+typedef struct {
+    int head_dim;
+    float scale, softcap, max, sum;
+    uint16_t q[WK_ATTN_MAX_HEAD_DIM];
+    uint16_t acc[WK_ATTN_MAX_HEAD_DIM];
+} wk_attn_state;
+
+/// Starts a row: `q` holds `head_dim` floats (not yet scaled).
+void wk_attn_state_begin(wk_attn_state *st, const float *q, int head_dim, float scale, float softcap);
+/// Adds one visible cached row (fp16 key and value of `head_dim` values); call in position order.
+void wk_attn_state_step(wk_attn_state *st, const uint16_t *k, const uint16_t *v);
+/// Writes the attention output (`head_dim` floats).
+void wk_attn_state_end(const wk_attn_state *st, float *out);
+/// fp16·fp16 dot product summed in the order of ggml's AVX-512 `ggml_vec_dot_f16`.
+float wk_dot_f16_f16(const uint16_t *x, const uint16_t *y, int n);
+
+// MARK: K-type row kernels shared by the one-token and batched matrix products
+
+/// Dot product of one Q4_K row of `nb` super-blocks with SUPERBLOCK-mode activations (see dot.c).
+float wk_dot_q4_k_row(const void *row, const wk_q8_block *a, int64_t nb);
+/// Dot product of one Q6_K row of `nb` super-blocks with SUPERBLOCK-mode activations (see dot.c).
+float wk_dot_q6_k_row(const void *row, const wk_q8_block *a, int64_t nb);

@@ -28,11 +28,15 @@ typedef enum {
     WK_TYPE_BF16 = 30,
 } wk_type;
 
-/// An activation block: 32 values quantized as `qs[i] * d`; `s` is `d * sum(qs)`, which the types with an offset
-/// (Q4_1, Q5_1, Q4_K, Q5_K) need.
+/// An activation block: 32 values quantized as `qs[i] * d`. For the per-32 modes `s` is `d * sum(qs)`, which the
+/// types with an offset (Q4_1, Q5_1) need; in SUPERBLOCK mode (the K types) `bsums` holds the integer sums of
+/// `qs[0..<16]` and `qs[16..<32]` instead, as llama.cpp's Q8_K blocks do.
 typedef struct {
     float d;
-    float s;
+    union {
+        float s;
+        int16_t bsums[2];
+    };
     int8_t qs[32];
 } wk_q8_block;
 
@@ -52,7 +56,8 @@ void wk_quantize_q8(const float *x, wk_q8_block *dst, int64_t n);
 /// How activations are quantized for a weight type, following llama.cpp so results stay comparable with it:
 /// per 32 values with a float scale (PLAIN), with the scale rounded to fp16 (HALF_SCALE, for Q4_0/Q5_0/Q8_0), with
 /// scale and sum rounded to fp16 (HALF_SCALES, for Q4_1/Q5_1), or one scale per 256 values (SUPERBLOCK, for the K
-/// types).
+/// types: llama.cpp's Q8_K, whose scale is `1 / (-127 / x)` for the value `x` of largest magnitude, so `d` may be
+/// negative with `qs` negated to match).
 enum { WK_Q8_PLAIN = 0, WK_Q8_HALF_SCALE = 1, WK_Q8_HALF_SCALES = 2, WK_Q8_SUPERBLOCK = 3 };
 /// The activation quantization `wk_matmul` uses for weights of `type`.
 int wk_type_q8_mode(int type);
@@ -96,9 +101,11 @@ void wk_rms_norm_to(const float *x, float *out, const float *weight, int64_t row
 
 /// Rotary position embedding in place on `tokens` rows of `heads` heads of `head_dim` values (row stride
 /// `row_stride`). The first `rope_dim` values of each head rotate; `neox != 0` pairs value i with i + rope_dim/2,
-/// otherwise 2i with 2i+1. `inv_freq[i]` (i < rope_dim/2) is the angle per position of pair i.
+/// otherwise 2i with 2i+1. The angles are produced as llama.cpp produces them, so results match it bit for bit:
+/// theta_0 = position and theta_{i+1} = theta_i * theta_scale in float (theta_scale = base^(-2/rope_dim)), and pair i
+/// turns by freq_scale * theta_i / freq_factors[i] (`freq_factors` may be NULL for all ones).
 void wk_rope(float *x, int64_t tokens, int64_t row_stride, int heads, int head_dim, int rope_dim, int neox,
-             const int32_t *positions, const float *inv_freq);
+             const int32_t *positions, float theta_scale, float freq_scale, const float *freq_factors);
 
 /// `out[i] = act(gate[i]) * up[i]` over `tokens` rows of `n` values (row strides given); `act` 0 = SiLU,
 /// 1 = GELU (tanh approximation).
@@ -118,9 +125,10 @@ typedef struct {
 } wk_attn_row;
 
 /// Causal attention for `tokens` query rows (`q` row stride `q_stride`, `heads` heads of `head_dim`), grouped-query:
-/// head h reads kv head h / (heads / kv_heads). Queries are rounded to fp16 like the cache (as llama.cpp does). Scores are `scale * q.k` (optionally soft-capped by `softcap` when
-/// > 0), softmaxed over the visible rows. `out` row stride `out_stride`. `scratch` holds
-/// `threads * max_count` floats.
+/// head h reads kv head h / (heads / kv_heads). Computed as llama.cpp's CPU flash attention computes one query row:
+/// the query rounded to fp16, scores `scale * q.k` (optionally soft-capped by `softcap` when > 0), an online softmax
+/// over the visible rows in position order and the weighted values summed in fp16 (see attention.c). `out` row stride
+/// `out_stride`. `scratch` and `max_count` are no longer used (kept for callers).
 void wk_attention(wk_pool *pool, const float *q, int64_t q_stride, const wk_attn_row *rows, int64_t tokens,
                   int heads, int kv_heads, int head_dim, int64_t kv_stride, float scale, float softcap, float *out,
                   int64_t out_stride, float *scratch, int64_t max_count);

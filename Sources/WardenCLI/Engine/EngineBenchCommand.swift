@@ -45,44 +45,14 @@ struct EngineBenchCommand: ParsableCommand {
             print("llama.cpp: not measured in this run (pass --llama-cpp DIR with a build holding llama-bench)")
             return
         }
-        guard let bench = Self.findLlamaBench(in: llamaCpp) else {
-            throw ValidationError("no llama-bench executable in \(llamaCpp), \(llamaCpp)/bin or \(llamaCpp)/build/bin")
+        let threadCounts = threads.map { [$0] } ?? Array(1...ProcessInfo.processInfo.activeProcessorCount)
+        let results: [LlamaBenchResult]
+        do { results = try LlamaCppPeer(folder: llamaCpp).bench(model: model, threads: threadCounts) } catch {
+            throw ValidationError("\(error)")
         }
-        let threadCounts = threads.map { "\($0)" } ?? (1...ProcessInfo.processInfo.activeProcessorCount).map(String.init)
-            .joined(separator: ",")
-        for line in try Self.runLlamaBench(bench, model: model, threads: threadCounts) { print(line) }
-    }
-
-    static func findLlamaBench(in folder: String) -> String? {
-        for sub in ["", "bin/", "build/bin/"] {
-            let path = (folder as NSString).appendingPathComponent(sub + "llama-bench")
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        for result in results {
+            print(String(format: "llama.cpp %@ (%d threads): %8.1f tokens/s (± %.1f)", result.test, result.threads,
+                         result.tokensPerSecond, result.standardDeviation))
         }
-        return nil
-    }
-
-    /// Runs llama-bench (pp512 and tg128 at each thread count) and returns one line per result, best first.
-    static func runLlamaBench(_ executable: String, model: String, threads: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-m", model, "-p", "512", "-n", "128", "-t", threads, "-o", "json"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
-        else { return ["llama.cpp: llama-bench failed (exit \(process.terminationStatus))"] }
-        var lines: [String] = []
-        for entry in entries {
-            let prompt = entry["n_prompt"] as? Int ?? 0, gen = entry["n_gen"] as? Int ?? 0
-            let speed = entry["avg_ts"] as? Double ?? 0
-            let threadCount = entry["n_threads"] as? Int ?? 0
-            let test = prompt > 0 ? "pp\(prompt)" : "tg\(gen)"
-            lines.append(String(format: "llama.cpp %@ (%d threads): %8.1f tokens/s", test, threadCount, speed))
-        }
-        return lines
     }
 }

@@ -67,10 +67,16 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
         _ values: UnsafeMutablePointer<Float>, tokens: Int, rowStride: Int, heads: Int, positions: UnsafePointer<Int32>,
         parameters: RopeParameters
     ) {
-        parameters.inverseFrequencies.withUnsafeBufferPointer { frequencies in
+        func rotate(_ factors: UnsafePointer<Float>?) {
             wk_rope(
                 values, Int64(tokens), Int64(rowStride), Int32(heads), Int32(parameters.headDimension),
-                Int32(parameters.ropeDimension), parameters.neox ? 1 : 0, positions, frequencies.baseAddress)
+                Int32(parameters.ropeDimension), parameters.neox ? 1 : 0, positions, parameters.thetaScale,
+                parameters.frequencyScale, factors)
+        }
+        if let factors = parameters.frequencyFactors {
+            factors.withUnsafeBufferPointer { rotate($0.baseAddress) }
+        } else {
+            rotate(nil)
         }
     }
 

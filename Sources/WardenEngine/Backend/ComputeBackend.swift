@@ -79,6 +79,12 @@ public struct RopeParameters: Sendable {
     public var neox: Bool
     /// Angle per position of each rotated pair (`ropeDimension / 2` values).
     public var inverseFrequencies: [Float]
+    /// The same angles as llama.cpp computes them, which the CPU kernel follows so that results match it bit for
+    /// bit: theta_0 = position, theta_{i+1} = theta_i * thetaScale (float), angle_i = frequencyScale * theta_i /
+    /// frequencyFactors[i]. Mathematically equal to `position * inverseFrequencies[i]`.
+    public var thetaScale: Float
+    public var frequencyScale: Float
+    public var frequencyFactors: [Float]?
 }
 
 /// One query token's view of a sequence's key/value cache (fp16) for one layer: rows `first ..< first + count`.

@@ -23,7 +23,7 @@ extension TransformerModel {
         let kvDim = hp.kvHeadCount * hp.headDimension
         let shape = AttentionShape(
             heads: hp.headCount, kvHeads: hp.kvHeadCount, headDimension: hp.headDimension, kvStride: kvDim,
-            scale: hp.attentionScale, softcap: hp.attentionLogitSoftcap)
+            scale: scalesQueries ? 1 : hp.attentionScale, softcap: hp.attentionLogitSoftcap)
         func visible(_ position: Int) -> (first: Int, count: Int) {
             let first = isLocal ? max(0, position - hp.slidingWindow + 1) : 0
             return (first, position - first + 1)

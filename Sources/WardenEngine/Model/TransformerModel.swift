@@ -31,12 +31,17 @@ final class TransformerModel: @unchecked Sendable {
             }
         }
         let neox = hp.architecture.usesNeoxRope
+        // llama.cpp's theta_scale = powf(base, -2 / n_dims), computed in float.
+        let thetaScale = { (base: Float) in Foundation.powf(base, -2 / Float(hp.ropeDimension)) }
         ropeGlobal = RopeParameters(
             headDimension: hp.headDimension, ropeDimension: hp.ropeDimension, neox: neox,
-            inverseFrequencies: frequencies(base: hp.ropeBase, scale: hp.ropeScale, factors: weights.ropeFrequencyFactors))
+            inverseFrequencies: frequencies(base: hp.ropeBase, scale: hp.ropeScale, factors: weights.ropeFrequencyFactors),
+            thetaScale: thetaScale(hp.ropeBase), frequencyScale: 1 / hp.ropeScale,
+            frequencyFactors: weights.ropeFrequencyFactors)
         ropeLocal = RopeParameters(
             headDimension: hp.headDimension, ropeDimension: hp.ropeDimension, neox: neox,
-            inverseFrequencies: frequencies(base: hp.ropeBaseLocal, scale: 1, factors: nil))
+            inverseFrequencies: frequencies(base: hp.ropeBaseLocal, scale: 1, factors: nil),
+            thetaScale: thetaScale(hp.ropeBaseLocal), frequencyScale: 1, frequencyFactors: nil)
     }
 
     /// Runs `steps` through the model, appending their tokens to their cache slots, and returns, for each step that
@@ -170,6 +175,10 @@ final class TransformerModel: @unchecked Sendable {
             backend.rope(s.key, tokens: tokens, rowStride: kvDim, heads: hp.kvHeadCount, positions: p.baseAddress!,
                          parameters: rope)
         }
+        if scalesQueries {
+            let scale = hp.attentionScale
+            for i in 0..<(tokens * qDim) { s.query[i] *= scale }
+        }
         storeAndAttend(layer: index, tokens: tokens, rows: rows, caches: caches, isLocal: isLocal)
         matmul(w.output, s.attention, qDim, tokens, s.projected, dim, nil)
         if let post = w.postAttentionNorm {
@@ -199,6 +208,11 @@ final class TransformerModel: @unchecked Sendable {
         }
         addInPlace(s.hidden, s.projected, tokens * dim)
     }
+
+    /// Gemma scales its queries before attention (llama.cpp does too, in float, before rounding them to fp16 for the
+    /// dot products); the other architectures scale the scores. The two differ where queries are tiny (fp16
+    /// subnormals), which this model amplifies into visibly different log-probabilities.
+    var scalesQueries: Bool { hp.architecture == .gemma3 }
 
     private func computeLogits(sequences: [ForwardSequence], deliver: (Int, UnsafeBufferPointer<Float>) -> Void) {
         let hp = self.hp
