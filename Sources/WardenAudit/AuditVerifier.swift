@@ -15,7 +15,7 @@ public enum AuditVerifier {
     /// Share of record hashes the reader thread computes (measured to balance the two threads on
     /// the 2-core reference machine; any value gives the same results).
     static let databaseHashShare = 1.0
-    static let exportHashShare = 0.5
+    static let exportHashShare = 0.15
 
     public static func verifyDatabase(
         path: String, publicKey: AuditPublicKey, witnessPath: String? = nil, progress: Progress? = nil
