@@ -32,6 +32,9 @@ struct SamplerBenchCommand: ParsableCommand {
     @Option(help: "A file of real logits (little-endian float32, a multiple of --vocabulary entries) to time as well.")
     var logits: String?
 
+    @Option(help: "Only time the settings whose name contains this text.")
+    var only: String?
+
     func validate() throws {
         guard (2...4_194_304).contains(vocabulary) else { throw ValidationError("--vocabulary must be in 2...4194304") }
         guard (1...100_000).contains(iterations) else { throw ValidationError("--iterations must be in 1...100000") }
@@ -47,6 +50,8 @@ struct SamplerBenchCommand: ParsableCommand {
          SamplingParameters(temperature: 0.8, topP: 0.95, seed: 1, presencePenalty: 0.5, frequencyPenalty: 0.5)),
         ("T 0.8 + top_k 40 + top_p 0.95 + min_p 0.05 + top_logprobs 5",
          SamplingParameters(temperature: 0.8, topK: 40, topP: 0.95, seed: 1, minP: 0.05, logprobs: 5)),
+        ("T 1.5 + top_p 0.95 (high temperature)", SamplingParameters(temperature: 1.5, topP: 0.95, seed: 1)),
+        ("T 1 (no truncation)", SamplingParameters(temperature: 1, seed: 1)),
     ]
 
     func run() throws {
@@ -66,7 +71,7 @@ struct SamplerBenchCommand: ParsableCommand {
             }
         }
         for (inputName, logits) in inputs {
-            for (name, parameters) in Self.settings {
+            for (name, parameters) in Self.settings where only.map({ name.contains($0) }) ?? true {
                 var sampler = TokenSampler(parameters: parameters)
                 let (wall, cpu) = logits.withUnsafeBufferPointer { buffer in
                     for _ in 0..<10 { _ = sampler.next(buffer) }  // warm-up: caches, scratch capacity

@@ -7,8 +7,10 @@
 /// Every element of a band comes before every element of the next in the order "more likely first", so ordering
 /// work is confined to the last band gathered.
 struct CandidateBands {
-    /// Band edges in temperature units below the maximum; the last band always ends at the floor.
-    private static let edgeUnits: [Float] = [4, 8, 12, 16, 20, 25]
+    /// Band edges in temperature units below the maximum; the last band always ends at the floor. Narrower bands
+    /// mean more passes when a draw reaches deep but less ordering work in the band where top_p cuts; these edges
+    /// measured best on real Gemma 3 logits at T 0.8-1.5 (a 95 % nucleus at T 1.5 reaches several units down).
+    private static let edgeUnits: [Float] = [3, 5, 7, 9, 11, 13, 16, 20, 25]
 
     private let logits: UnsafeBufferPointer<Float>
     private let penalties: GenerationPenalties

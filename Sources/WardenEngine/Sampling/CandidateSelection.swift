@@ -28,6 +28,10 @@ enum CandidateSelection {
     /// short of it; 0 for an empty list.
     static func moveNucleus(mass: Double, of candidates: UnsafeMutableBufferPointer<SamplingCandidate>) -> Int {
         guard !candidates.isEmpty else { return 0 }
+        if candidates.count > bucketingThreshold, let split = splitByBuckets(mass: mass, of: candidates) {
+            let rest = UnsafeMutableBufferPointer(rebasing: candidates[split.start..<split.end])
+            return split.start + moveNucleus(mass: mass - split.massBefore, of: rest)
+        }
         var low = 0, high = candidates.count
         var needed = mass
         var budget = partitionBudget(candidates.count)
@@ -54,6 +58,56 @@ enum CandidateSelection {
             }
         }
         return max(low, 1)
+    }
+
+    /// Above this many candidates, `moveNucleus` first narrows the search by a histogram of logits: two passes
+    /// instead of the several partitions quickselect needs, which matters at high temperature, where a 95 % nucleus
+    /// can hold tens of thousands of tokens.
+    static let bucketingThreshold = 8192
+    private static let bucketCount = 256
+
+    /// Sorts `candidates` into 256 equal-width logit buckets (most likely first) and finds the bucket where the
+    /// running mass reaches `mass`; rearranges them as [earlier buckets | that bucket | later buckets] and returns
+    /// the bounds of that bucket and the mass before it. Bucket numbers fall as logits rise, so every element of an
+    /// earlier bucket precedes every element of a later one, ties included. Nil when the logits do not spread over a
+    /// finite positive width (all equal, or infinite).
+    private static func splitByBuckets(
+        mass: Double, of c: UnsafeMutableBufferPointer<SamplingCandidate>
+    ) -> (start: Int, end: Int, massBefore: Double)? {
+        var highest = -Float.infinity, lowest = Float.infinity
+        for candidate in c {
+            highest = max(highest, candidate.logit)
+            lowest = min(lowest, candidate.logit)
+        }
+        let width = highest - lowest
+        guard width.isFinite, width > 0 else { return nil }
+        let scale = Float(bucketCount) / width
+        @inline(__always) func bucket(_ logit: Float) -> Int { min(bucketCount - 1, Int((highest - logit) * scale)) }
+        var masses = [Double](repeating: 0, count: bucketCount)
+        for candidate in c { masses[bucket(candidate.logit)] += Double(candidate.weight) }
+        var target = 0, before = 0.0
+        while target < bucketCount - 1 && before + masses[target] < mass {
+            before += masses[target]
+            target += 1
+        }
+        // Three-way partition by bucket: [< target | == target | > target].
+        var less = 0, i = 0, greater = c.count
+        while i < greater {
+            let b = bucket(c[i].logit)
+            if b < target {
+                c.swapAt(less, i)
+                less += 1
+                i += 1
+            } else if b > target {
+                greater -= 1
+                c.swapAt(i, greater)
+            } else {
+                i += 1
+            }
+        }
+        // A bucket that holds everything would not narrow anything; an empty one (rounding) gives no answer.
+        guard greater - less < c.count, greater > less else { return nil }
+        return (less, greater, before)
     }
 
     /// Lomuto partition of `range` around the median of its first, middle and last elements; returns the pivot's
