@@ -70,7 +70,7 @@ enum CandidateSelection {
     /// running mass reaches `mass`; rearranges them as [earlier buckets | that bucket | later buckets] and returns
     /// the bounds of that bucket and the mass before it. Bucket numbers fall as logits rise, so every element of an
     /// earlier bucket precedes every element of a later one, ties included. Nil when the logits do not spread over a
-    /// finite positive width (all equal, or infinite).
+    /// finite positive width (all equal, infinite, or too narrow to scale).
     private static func splitByBuckets(
         mass: Double, of c: UnsafeMutableBufferPointer<SamplingCandidate>
     ) -> (start: Int, end: Int, massBefore: Double)? {
@@ -80,8 +80,9 @@ enum CandidateSelection {
             lowest = min(lowest, candidate.logit)
         }
         let width = highest - lowest
-        guard width.isFinite, width > 0 else { return nil }
         let scale = Float(bucketCount) / width
+        // A subnormal width would overflow the scale, and 0 · inf is NaN: no histogram then.
+        guard width.isFinite, width > 0, scale.isFinite else { return nil }
         @inline(__always) func bucket(_ logit: Float) -> Int { min(bucketCount - 1, Int((highest - logit) * scale)) }
         var masses = [Double](repeating: 0, count: bucketCount)
         for candidate in c { masses[bucket(candidate.logit)] += Double(candidate.weight) }
