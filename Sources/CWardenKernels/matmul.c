@@ -66,46 +66,6 @@ static void dot_i8_x4(const int8_t *q, const float *d, int64_t nb, const wk_q8_b
     for (int t = 0; t < 4; t++) out[t] = wk_hsum(acc[t]);
 }
 
-/// Signed bytes of block `i` of a Q8_0/Q5_0/Q4_0 row, and its scale.
-static inline __m256i i8_block(int type, const uint8_t *row, int64_t i, float *d) {
-    if (type == WK_TYPE_Q8_0) {
-        const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
-        *d = wk_f16(b->d);
-        return wk_load32(b->qs);
-    } else if (type == WK_TYPE_Q5_0) {
-        const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
-        const __m256i sixteen = _mm256_set1_epi8(16);
-        *d = wk_f16(b->d);
-        const __m256i high = _mm256_and_si256(wk_bits_to_bytes(b->qh), sixteen);
-        return _mm256_sub_epi8(_mm256_or_si256(wk_unpack_nibbles(b->qs), high), sixteen);
-    } else {
-        const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
-        *d = wk_f16(b->d);
-        return _mm256_sub_epi8(wk_unpack_nibbles(b->qs), _mm256_set1_epi8(8));
-    }
-}
-
-/// One token against four consecutive Q8_0/Q5_0/Q4_0 rows, each in exactly the one-row kernel's order.
-static void dot_i8_rows4(int type, const uint8_t *w, size_t row_bytes, const wk_q8_block *a, int64_t nb, float out[4]) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    const __m256i ones = _mm256_set1_epi16(1);
-    for (int64_t i = 0; i < nb; i++) {
-        const __m256i x = wk_load32(a[i].qs);
-        const float ad = a[i].d;
-        for (int k = 0; k < 4; k++) {
-            const uint8_t *row = w + (size_t)k * row_bytes;
-            // The same block of the next group's row: by the last block the next four rows are on their way.
-            _mm_prefetch((const char *)row + 4 * row_bytes + (size_t)i * (row_bytes / (size_t)nb), _MM_HINT_T0);
-            float d;
-            const __m256i q = i8_block(type, row, i, &d);
-            const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(q, q), _mm256_sign_epi8(x, q));
-            const __m256 s = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
-            acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(d * ad), s, acc[k]);
-        }
-    }
-    for (int k = 0; k < 4; k++) out[k] = wk_hsum(acc[k]);
-}
-
 static void matmul_task(void *raw, int64_t task, int thread) {
     (void)thread;
     const wk_matmul_job *job = raw;
@@ -152,15 +112,6 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         const float *xf = job->xf + t * job->x_stride;
         float *y = job->y + t * job->y_stride;
         int64_t r = r0;
-        if (expands_to_i8(job->type)) {
-            // Four rows at a time: four independent accumulator chains hide the fused multiply-add latency, and each
-            // activation block is loaded once for the four rows. Per row the arithmetic is the one-row kernel's.
-            for (; r + 4 <= r1; r += 4) {
-                float out[4];
-                dot_i8_rows4(job->type, job->w + (size_t)r * job->row_bytes, job->row_bytes, xq, blocks, out);
-                for (int k = 0; k < 4; k++) y[r + k] = job->bias ? out[k] + job->bias[r + k] : out[k];
-            }
-        }
         for (; r < r1; r++) {
             float v = wk_vec_dot(job->type, job->w + (size_t)r * job->row_bytes, xq, xf, job->cols);
             y[r] = job->bias ? v + job->bias[r] : v;
