@@ -56,8 +56,10 @@ struct BatchBenchCommand: AsyncParsableCommand {
         print("prompts: \(promptTokens) random tokens (distinct per stream), \(generate) generated tokens each, greedy")
         print(" streams | generated | wall s | aggregate tok/s | × 1 stream | TTFT mean s | TTFT max s | prefix hits | preempt")
         var single: Double?
+        var wardenRows: [Int: BatchBenchmark.Row] = [:]
         for count in counts {
             guard let row = try await benchmark.run(streams: [count], engine: engine).first else { continue }
+            wardenRows[count] = row
             if count == 1 { single = row.tokensPerSecond }
             let ratio = single.map { String(format: "%10.2f", row.tokensPerSecond / $0) } ?? "         -"
             print(String(
@@ -74,12 +76,47 @@ struct BatchBenchCommand: AsyncParsableCommand {
                     100 * max(0, step.withLogits - step.withoutLogits) / max(step.withLogits, 1e-9)))
             }
         }
-        // MARK: llama.cpp peer figures (llama-batched-bench, llama-server --parallel N)
-        // The LlamaCppPeer helper (written by the llama-parity helper) plugs in here; until it lands nothing is run.
-        if llamaCpp != nil {
-            print("llama.cpp: not measured (the llama.cpp peer runner is not wired into bench-batch yet)")
-        } else {
+        // MARK: llama.cpp peer figures (llama-batched-bench, llama-server --parallel N), same sizes and threads
+        guard let llamaCpp else {
             print("llama.cpp: not measured (pass --llama-cpp DIR with a build holding llama-batched-bench and llama-server)")
+            return
+        }
+        printLlamaCpp(folder: llamaCpp, counts: counts, warden: wardenRows)
+    }
+
+    /// Runs llama.cpp's batched benchmark and server on the same model, sizes and threads, and prints them beside
+    /// Warden's rows. A failure of the peer is printed, not thrown: Warden's figures above stay valid.
+    private func printLlamaCpp(folder: String, counts: [Int], warden: [Int: BatchBenchmark.Row]) {
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let peer: LlamaCppPeer
+        do { peer = try LlamaCppPeer(folder: folder) } catch {
+            print("llama.cpp: not measured (\(error))")
+            return
+        }
+        do {
+            let rows = try peer.batchedBench(
+                model: model, promptTokens: promptTokens, generate: generate, parallel: counts, threads: threadCount)
+            print("llama-batched-bench (\(threadCount) threads): streams | decode tok/s (S_TG) | generated ÷ (prefill + decode) s")
+            for row in rows {
+                let total = row.promptSeconds + row.generationSeconds
+                let overall = total > 0 ? Double(row.parallel * row.generate) / total : 0
+                print(String(format: "%8d | %19.1f | %10.1f", row.parallel, row.generationTokensPerSecond, overall))
+            }
+        } catch {
+            print("llama-batched-bench: failed (\(error))")
+        }
+        print("llama-server --parallel N (\(threadCount) threads): streams | aggregate tok/s | TTFT mean s | TTFT max s | Warden ÷ server")
+        for count in counts {
+            do {
+                let result = try peer.serverStreams(
+                    model: model, parallel: count, promptTokens: promptTokens, generate: generate, threads: threadCount)
+                let ratio = warden[count].map { result.aggregateTokensPerSecond > 0 ? $0.tokensPerSecond / result.aggregateTokensPerSecond : 0 }
+                print(String(
+                    format: "%8d | %15.1f | %11.3f | %10.3f | %@", count, result.aggregateTokensPerSecond,
+                    result.meanTimeToFirstToken, result.maxTimeToFirstToken, ratio.map { String(format: "%.2f", $0) } ?? "-"))
+            } catch {
+                print(String(format: "%8d | failed (%@)", count, "\(error)"))
+            }
         }
     }
 }
