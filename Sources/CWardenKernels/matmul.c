@@ -66,6 +66,39 @@ static void dot_i8_x4(const int8_t *q, const float *d, int64_t nb, const wk_q8_b
     for (int t = 0; t < 4; t++) out[t] = wk_hsum(acc[t]);
 }
 
+/// The same with AVX-512 VNNI's `vpdpbusd` (on 256-bit vectors) in place of multiply-add pairs: the eight int32 lane
+/// sums are the same exact integers, so results are bit-identical to `dot_i8_x4`; it only takes fewer instructions,
+/// which is what a batch of decoding sequences is bound by. Chosen at run time where the CPU has it.
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
+static void dot_i8_x4_vnni(const int8_t *q, const float *d, int64_t nb, const wk_q8_block *const a[4], float out[4]) {
+    __m256 acc[4];
+    for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256i w = _mm256_loadu_si256((const __m256i *)(q + 32 * i));
+        const __m256i aw = _mm256_sign_epi8(w, w);
+        for (int t = 0; t < 4; t++) {
+            const __m256i x = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)a[t][i].qs), w);
+            const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), aw, x));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d[i] * a[t][i].d), s, acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = wk_hsum(acc[t]);
+}
+
+typedef void (*wk_dot_x4_fn)(const int8_t *, const float *, int64_t, const wk_q8_block *const[4], float[4]);
+
+/// `dot_i8_x4_vnni` where the CPU supports it, else `dot_i8_x4` (decided once).
+static wk_dot_x4_fn dot_x4_kernel(void) {
+    static wk_dot_x4_fn chosen;  // written by whichever thread gets here first; all write the same value
+    wk_dot_x4_fn fn = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
+    if (!fn) {
+        __builtin_cpu_init();
+        fn = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") ? dot_i8_x4_vnni : dot_i8_x4;
+        __atomic_store_n(&chosen, fn, __ATOMIC_RELEASE);
+    }
+    return fn;
+}
+
 static void matmul_task(void *raw, int64_t task, int thread) {
     (void)thread;
     const wk_matmul_job *job = raw;
@@ -79,13 +112,14 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         int8_t q[1024 * 32] __attribute__((aligned(32)));
         float d[1024];
         const int64_t groups = job->tokens / 4 * 4;
+        const wk_dot_x4_fn dot_x4 = dot_x4_kernel();
         for (int64_t r = r0; r < r1; r++) {
             expand_row_i8(job->type, job->w + (size_t)r * job->row_bytes, blocks, q, d);
             for (int64_t g = 0; g < groups; g += 4) {
                 const wk_q8_block *a[4];
                 float out[4];
                 for (int k = 0; k < 4; k++) a[k] = job->xq + (g + k) * blocks;
-                dot_i8_x4(q, d, blocks, a, out);
+                dot_x4(q, d, blocks, a, out);
                 for (int k = 0; k < 4; k++) {
                     job->y[(g + k) * job->y_stride + r] = job->bias ? out[k] + job->bias[r] : out[k];
                 }
