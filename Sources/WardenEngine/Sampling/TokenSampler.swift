@@ -177,8 +177,10 @@ public struct TokenSampler: Sendable {
             var start = 0
             if keptCount == nil {
                 var mass = bands.mass(0..<bands.pool.count)
-                while mass < target && bands.gatherNextBand() {
-                    mass += bands.mass(bands.lastBandStart..<bands.pool.count)
+                while mass < target {
+                    let gathered = bands.pool.count
+                    guard bands.gatherNextBand() else { break }
+                    mass += bands.mass(gathered..<bands.pool.count)  // an empty band adds nothing
                 }
                 start = bands.lastBandStart
             }

@@ -91,4 +91,24 @@ struct DistributionTests {
             }
         }
     }
+
+    @Test("top_p and top_k reach past an empty band: a gap in the logits does not end the kept set early")
+    func keptSetCrossesAnEmptyBand() {
+        // T 1: one token at 0 (weight 1), 100 at −4 (1.83 in all), none between −5 and −7, 3000 at −8 (1.01 in all).
+        // top_p 0.9 needs the first two groups (2.83 of 3.84) and about 1850 of the −8 tokens: ~18 % of draws;
+        // top_k 1500 keeps 1399 of them, the lowest ids first among these equals.
+        var logits = [Float](repeating: -8, count: 3101)
+        logits[0] = 0
+        for id in 1...100 { logits[id * 31] = -4 }
+        for parameters in [SamplingParameters(temperature: 1, topP: 0.9), SamplingParameters(temperature: 1, topK: 1500)] {
+            let reference = ReferenceSampling.distribution(logits, parameters: parameters)
+            let observed = ReferenceSampling.frequencies(logits, parameters: parameters, draws: 4000)
+            let deep = logits.indices.filter { logits[$0] == -8 }
+            let expectedDeep = deep.reduce(0.0) { $0 + reference[$1] }
+            let observedDeep = deep.reduce(0.0) { $0 + observed[$1] }
+            #expect(expectedDeep > 0.1)
+            #expect(abs(observedDeep - expectedDeep) < 5 * (expectedDeep * (1 - expectedDeep) / 4000).squareRoot())
+            for id in logits.indices where observed[id] > 0 { #expect(reference[id] > 0, "token \(id)") }
+        }
+    }
 }
