@@ -16,12 +16,7 @@ final class LoopbackHTTPConnection {
 
     /// Connects to `127.0.0.1:port`; `timeout` bounds every later read and write.
     init(port: Int, timeout: Double) throws(LlamaCppPeerError) {
-        #if os(Linux)
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = Darwin.socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw LlamaCppPeerError(.serverFailed, "socket() failed: errno \(errno)") }
+        let fd = try Self.makeTCPSocket()
         var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -158,14 +153,20 @@ final class LoopbackHTTPConnection {
         return address
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it), for the server to listen on.
-    static func freePort() throws(LlamaCppPeerError) -> Int {
+    /// A new IPv4 TCP socket.
+    private static func makeTCPSocket() throws(LlamaCppPeerError) -> Int32 {
         #if os(Linux)
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = Darwin.socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw LlamaCppPeerError(.serverFailed, "socket() failed: errno \(errno)") }
+        return fd
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it), for the server to listen on.
+    static func freePort() throws(LlamaCppPeerError) -> Int {
+        let fd = try Self.makeTCPSocket()
         defer { close(fd) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
