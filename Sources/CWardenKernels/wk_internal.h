@@ -104,3 +104,9 @@ float wk_dot_f16_f16(const uint16_t *x, const uint16_t *y, int n);
 float wk_dot_q4_k_row(const void *row, const wk_q8_block *a, int64_t nb);
 /// Dot product of one Q6_K row of `nb` super-blocks with SUPERBLOCK-mode activations (see dot.c).
 float wk_dot_q6_k_row(const void *row, const wk_q8_block *a, int64_t nb);
+/// The 16 int16 `bsums` of each of `supers` SUPERBLOCK-mode super-blocks (8 activation blocks each), in `out`.
+void wk_q8_superblock_bsums(const wk_q8_block *a, int64_t supers, int16_t *out);
+/// One Q4_K or Q6_K row of `nb` super-blocks against `nt` (1-4) tokens' activations `a[t]` with their super-block
+/// sums `bsums[t]` (from `wk_q8_superblock_bsums`): `out[t]` is bit-identical to the one-token row kernel's result.
+void wk_dot_k_tile(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bsums[4],
+                   int64_t nb, float out[4]);
