@@ -27,9 +27,11 @@ public enum AuditVerifier {
     /// small batches, to the same results.
     static func verifyDatabase(
         path: String, publicKey: AuditPublicKey, witnessPath: String?, threaded: Bool,
-        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, progress: Progress?
+        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, stats: VerificationStats? = nil, progress: Progress?
     ) throws(AuditError) -> VerificationReport {
-        let witness = try witnessPath.map { path throws(AuditError) in try WitnessFile.read(path: path) }
+        let witness = try witnessPath.map { path throws(AuditError) in
+            try WitnessStream(path: path, publicKey: publicKey, checkAhead: false)
+        }
         let queue = try AuditStore.openReadOnly(path: path)
         defer { try? queue.close() }
         return try queue.readOrThrow { db throws(AuditError) in
@@ -38,6 +40,7 @@ public enum AuditVerifier {
             var verifier = ChainVerifier(
                 logID: logID, publicKey: publicKey, baseSeq: base.seq, basePrevHash: base.prevHash, baseRange: base.range
             )
+            if witness?.hadTornTail == true { verifier.appendNote(tornWitnessNote) }
             do {
                 // For the progress bar only. Two subqueries, each a single rowid lookup: COUNT(*), or MIN
                 // and MAX in one SELECT (SQLite's min/max shortcut takes one aggregate), read every page.
@@ -46,26 +49,21 @@ public enum AuditVerifier {
                     guard let low = row[0] as Int64?, let high = row[1] as Int64?, high >= low else { return nil }
                     return UInt64(high - low) + 1
                 } ?? 0
-                do {
-                    // A cursor over just the columns needed (not each checkpoint's compact range): the
-                    // checkpoints are the one thing held for the whole log, so keep them small.
-                    var stored = [AuditCheckpoint]()
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT tree_size, root_hash, timestamp, log_id, key_id, signature FROM audit_checkpoints ORDER BY tree_size
-                        """)
-                    while let row = try rows.next() { stored.append(AuditStore.checkpoint(from: row)) }
-                    verifier.signatures = CheckpointSignatures(checking: stored + (witness?.checkpoints ?? []), publicKey: publicKey)
-                    for checkpoint in stored { verifier.add(checkpoint: checkpoint, fromWitness: false) }
-                    addWitness(witness, to: &verifier)
-                    verifier.signatures = CheckpointSignatures()  // only needed while adding them
-                }
+                // The stored checkpoints are streamed beside the records (not each one's compact
+                // range: the verifier never trusts it), each one just before the record reaching it.
+                let checkpoints = try db.makeStatement(sql: """
+                    SELECT tree_size, root_hash, timestamp, log_id, key_id, signature FROM audit_checkpoints ORDER BY tree_size
+                    """)
                 let statement = try db.makeStatement(sql: """
                     SELECT seq, timestamp, type, actor, fields, prev_hash, hash
                     FROM audit_records ORDER BY seq
                     """)
                 // Hot loop: a reader thread steps SQLite (raw C API, columns copied into reused
                 // batches) and recomputes the per-record hashes; this thread checks the chain.
-                let source = DatabaseRecordReader(statement: statement.sqliteStatement)
+                let source = DatabaseRecordReader(
+                    records: statement.sqliteStatement, checkpoints: checkpoints.sqliteStatement, publicKey: publicKey,
+                    baseSize: base.range.size
+                )
                 // Stepping SQLite costs more than the chain checks: the reader hashes half of each batch.
                 let reader = RecordBatchPipeline(logID: logID, threaded: threaded, hashShare: databaseHashShare, rowsPerBatch: rowsPerBatch) {
                     source.fill($0)
@@ -73,6 +71,7 @@ public enum AuditVerifier {
                 defer {
                     reader.stop()
                     sqlite3_reset(statement.sqliteStatement)
+                    sqlite3_reset(checkpoints.sqliteStatement)
                 }
                 verifier.locator = { hash in
                     // Only on a mismatch, which ends verification: the reader must let go of the connection first.
@@ -80,13 +79,20 @@ public enum AuditVerifier {
                     return (try? Int64.fetchOne(db, sql: "SELECT seq FROM audit_records WHERE hash = ?", arguments: [Data(hash)]))
                         .flatMap { $0 }.map { UInt64(max(0, $0)) }
                 }
-                if !verifier.failed { reader.start() }
+                reader.start()
+                var feed = CheckpointFeed(witness: witness)
                 var done: UInt64 = 0
                 while !verifier.failed, let batch = reader.next() {
+                    feed.take(batch.checkpoints)
                     for row in 0..<batch.count {
+                        let reach = verifier.treeSize + 1
+                        if reach >= feed.nextSize { try feed.feed(upTo: reach, into: &verifier) }
                         verifier.consume(batch.view(row), recomputed: batch.recomputedHash(row))
                         if verifier.failed { break }
                     }
+                    // After the last record: the checkpoints beyond it (a cut-off tail), or at the
+                    // base when no record follows it.
+                    if batch.end == .done { try feed.feed(upTo: .max, into: &verifier) }
                     let before = done
                     done += UInt64(batch.count)
                     if done >> 16 != before >> 16 { progress?(done, total) }
@@ -107,6 +113,7 @@ public enum AuditVerifier {
             } catch {
                 throw AuditError(.storage, "cannot read the audit database: \(AuditStore.sqliteReason(error))")
             }
+            defer { stats?.peakPendingCheckpoints = verifier.peakPendingCount }
             return verifier.finish()
         }
     }
@@ -121,19 +128,18 @@ public enum AuditVerifier {
     /// on the calling thread only; tests hold every combination to the same results.
     static func verifyExport(
         path: String, publicKey: AuditPublicKey, witnessPath: String?, fastLines: Bool, threaded: Bool = true,
-        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, progress: Progress?
+        rowsPerBatch: Int = RecordBatch.defaultRowCapacity, stats: VerificationStats? = nil, progress: Progress?
     ) throws(AuditError) -> VerificationReport {
-        let witness = try witnessPath.map { path throws(AuditError) in try WitnessFile.read(path: path) }
+        let witness = try witnessPath.map { path throws(AuditError) in
+            try WitnessStream(path: path, publicKey: publicKey, checkAhead: true)
+        }
         let reader = try LineReader(path: path, maxLineBytes: JSONLine.maxLineBytes)
         let header = try AuditExportHeader.parse(try reader.next(), path: path)
         var verifier = ChainVerifier(
             logID: header.logID, publicKey: publicKey, baseSeq: header.firstSeq - 1,
             basePrevHash: header.basePrevHash, baseRange: header.baseRange
         )
-        // The export's own checkpoints are mostly the witness's again (identical ones are not re-checked).
-        verifier.signatures = CheckpointSignatures(checking: witness?.checkpoints ?? [], publicKey: publicKey)
-        addWitness(witness, to: &verifier)
-        verifier.signatures = CheckpointSignatures()  // only needed while adding them
+        if witness?.hadTornTail == true { verifier.appendNote(tornWitnessNote) }
         var done: UInt64 = 0
         let total = header.lastSeq >= header.firstSeq ? header.lastSeq - header.firstSeq + 1 : 0
         // Hot loop: a reader thread reads lines, reads record lines in Warden's own form without
@@ -146,18 +152,26 @@ public enum AuditVerifier {
         }
         defer { pipeline.stop() }
         if !verifier.failed { pipeline.start() }
+        // Witness checkpoints go in just before the record reaching their size; the export's own
+        // copies, on the line after that record, are then recognised as already matched.
+        var feed = CheckpointFeed(witness: witness)
         batches: while !verifier.failed, let batch = pipeline.next() {
             for row in 0..<batch.count {
                 let record = batch.view(row)
                 guard record.seq <= header.lastSeq else {
                     throw AuditError(.malformedInput, "line \(batch.firstLineNumber + row) of \(path): record beyond the header's last_seq")
                 }
+                let reach = verifier.treeSize + 1
+                if reach >= feed.nextSize { try feed.feed(upTo: reach, into: &verifier) }
                 verifier.consume(record, recomputed: batch.recomputedHash(row))
                 done += 1
                 if done & 0xFFFF == 0 { progress?(done, total) }
                 if verifier.failed { break batches }
             }
             if let other = batch.otherLine {
+                // The line may be a record (in a form the fast reader declined) reaching the next size.
+                let reach = verifier.treeSize + 1
+                if reach >= feed.nextSize { try feed.feed(upTo: reach, into: &verifier) }
                 do throws(AuditError) {
                     try verifyOtherLine(other.bytes, header: header, verifier: &verifier, done: &done)
                 } catch {
@@ -171,10 +185,13 @@ public enum AuditVerifier {
             pipeline.recycle(batch)
         }
         progress?(done, total)
+        // The witness checkpoints beyond the last record (a cut-off export, or one made with --to).
+        try feed.feed(upTo: .max, into: &verifier)
         if !verifier.failed, verifier.treeSize < header.lastSeq {
             verifier.fail(.truncated, verifier.treeSize + 1,
                           "the export declares records up to seq \(header.lastSeq) but ends at seq \(verifier.treeSize)")
         }
+        defer { stats?.peakPendingCheckpoints = verifier.peakPendingCount }
         return verifier.finish()
     }
 
@@ -200,9 +217,5 @@ public enum AuditVerifier {
         }
     }
 
-    private static func addWitness(_ witness: WitnessFile.Contents?, to verifier: inout ChainVerifier) {
-        guard let witness else { return }
-        if witness.hadTornTail { verifier.appendNote("the witness file ends with an incomplete line (a write torn by a crash); it was ignored") }
-        for checkpoint in witness.checkpoints { verifier.add(checkpoint: checkpoint, fromWitness: true) }
-    }
+    private static let tornWitnessNote = "the witness file ends with an incomplete line (a write torn by a crash); it was ignored"
 }

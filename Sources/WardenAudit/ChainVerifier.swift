@@ -2,9 +2,9 @@ import Crypto
 
 /// The streaming core of verification, shared by the database and export verifiers.
 ///
-/// Feed it checkpoints (before or as the records reach their tree size) and records in order;
-/// it keeps O(log n) Merkle state plus the checkpoints not yet reached, so memory stays flat in
-/// the size of the log. It stops at the first problem. Hashes are held inline (`Digest32`) and
+/// Feed it checkpoints (each before the record that reaches its tree size) and records in order;
+/// it keeps O(log n) Merkle state plus the checkpoints added but not yet reached, so memory stays
+/// flat in the size of the log as long as callers stream checkpoints a bounded window ahead. It stops at the first problem. Hashes are held inline (`Digest32`) and
 /// the record encoding is built in one reused buffer, so the per-record path does not allocate.
 struct ChainVerifier {
     /// Where a stored record hash came from, for telling an edit from a move; nil for exports.
@@ -39,8 +39,11 @@ struct ChainVerifier {
     /// Tree size before the first record (0, or the archived/exported prefix).
     private let baseSize: UInt64
     var locator: Locator?
-    /// Signature results computed ahead on two threads; checkpoints not in it are checked here.
-    var signatures = CheckpointSignatures()
+    /// The checkpoint whose root matched last: its copies (the witness's, the export's) are
+    /// identical in every field and need no second signature check.
+    private var lastMatched: AuditCheckpoint?
+    /// Most checkpoints ever waiting at once: what memory the checkpoints take (tests hold it small).
+    private(set) var peakPendingCount = 0
 
     init(logID: String, publicKey: AuditPublicKey, baseSeq: UInt64, basePrevHash: [UInt8], baseRange: CompactRange) {
         self.publicKey = publicKey
@@ -81,8 +84,14 @@ struct ChainVerifier {
     // MARK: Checkpoints
 
     /// Checks a checkpoint's log id, key and signature, and queues it for the root check.
-    mutating func add(checkpoint c: AuditCheckpoint, fromWitness: Bool) {
+    ///
+    /// Add each checkpoint before the record that reaches its tree size (one whose size was passed
+    /// already is reported as misplaced); checkpoints of greater sizes wait, so callers stream them
+    /// a window ahead of the records. `signatureValid` is the result of `isValidSignature` when
+    /// another thread computed it already.
+    mutating func add(checkpoint c: AuditCheckpoint, fromWitness: Bool, signatureValid: Bool? = nil) {
         guard !failed else { return }
+        if c == lastMatched { return }
         // The witness repeats the database's (or the export's) checkpoints. One identical in every
         // field, signature included, to a queued checkpoint passed the same checks when that one
         // was added; skipping them here halves the Ed25519 work without changing any outcome.
@@ -98,7 +107,7 @@ struct ChainVerifier {
             return fail(.wrongKey, c.treeSize,
                         "\(source) of tree size \(c.treeSize) was signed by key \(c.keyID), but the public key given is \(publicKey.keyID) (wrong public key, or a forged checkpoint)")
         }
-        guard signatures.isValid(c) ?? publicKey.isValidSignature(of: c) else {
+        guard signatureValid ?? publicKey.isValidSignature(of: c) else {
             return fail(.forgedCheckpoint, c.treeSize, "\(source) of tree size \(c.treeSize) has an invalid signature")
         }
         if c.treeSize == verifiedSize, let verifiedRoot, c.treeSize == range.size {
@@ -123,6 +132,7 @@ struct ChainVerifier {
             return fail(.malformed, c.treeSize, "checkpoint of tree size \(c.treeSize) appears after its records")
         }
         pending[c.treeSize] = (c, fromWitness)
+        peakPendingCount = max(peakPendingCount, pending.count)
         nextPendingSize = min(nextPendingSize, c.treeSize)
         if c.treeSize == range.size { checkRoot(at: c.treeSize) }
     }
@@ -142,6 +152,7 @@ struct ChainVerifier {
         }
         verifiedSize = size
         verifiedRoot = root
+        lastMatched = c
         report.checkpointCount += 1
         if fromWitness { report.witnessCheckpointCount += 1 }
         if size >= (report.signedTreeSize ?? 0) {

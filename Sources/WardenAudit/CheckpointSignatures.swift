@@ -1,11 +1,10 @@
 import Foundation
 
-/// Ed25519 results for a set of checkpoints, computed on two threads before the records are read.
+/// Ed25519 results for a chunk of checkpoints, computed on two threads.
 ///
-/// A log has a checkpoint every N records (and the witness repeats them), so a million records
-/// bring a thousand signature checks: done one by one up front they were the one phase where the
-/// second core sat idle. The results are the ones `AuditPublicKey.isValidSignature` gives; the
-/// verifier asks here first and checks any checkpoint not in the set itself.
+/// A log has a checkpoint every N records, so a million records bring a thousand signature
+/// checks; the witness stream checks each chunk it reads ahead this way rather than one by one on
+/// the verifying thread. The results are the ones `AuditPublicKey.isValidSignature` gives.
 struct CheckpointSignatures {
     private var results: [AuditCheckpoint: Bool] = [:]
 

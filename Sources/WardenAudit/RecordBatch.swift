@@ -35,6 +35,10 @@ final class RecordBatch: @unchecked Sendable {
     @exclusivity(unchecked) var otherLine: OtherLine?
     /// For exports: the line number of row 0 (rows are consecutive lines).
     @exclusivity(unchecked) var firstLineNumber = 0
+    /// For databases: the stored checkpoints the chain may reach within this batch's rows (or all
+    /// the rest, in the last batch), in tree-size order, with their signature checked by the reader
+    /// (nil: signed by another key, left to the verifier to report).
+    @exclusivity(unchecked) var checkpoints: [(checkpoint: AuditCheckpoint, signatureValid: Bool?)] = []
     private let seqs: UnsafeMutablePointer<UInt64>
     private let timestamps: UnsafeMutablePointer<Int64>
     /// End offsets in `arena` of each row's five byte columns (type, actor, fields, prev_hash, hash).
@@ -71,6 +75,7 @@ final class RecordBatch: @unchecked Sendable {
         otherLine = nil
         firstLineNumber = 0
         hashedCount = 0
+        checkpoints.removeAll(keepingCapacity: true)
     }
 
     /// Copies one record's columns in (they may point into SQLite's row, valid only until the next step).
