@@ -80,6 +80,14 @@ import WardenTesting
         await server.stop()
     }
 
+    @Test func withNoWaitingRoomFreeBatchPlacesStillServeAndReadyzSaysReady() async throws {
+        let (server, curl) = try await routes.startServer(maxQueuedRequests: 0, maxRunningSequences: 2)
+        let ready = try await curl.request(server.baseURL + "/readyz")
+        #expect(ready.status == 200, "\(ready.body)")
+        _ = try await completion(curl, server, #"{"model":"gemma-3-270m","prompt":"Hello","max_tokens":2,"temperature":0}"#)
+        await server.stop()
+    }
+
     @Test func chatLogprobsReportTheChosenTokenAndSortedAlternatives() async throws {
         let (server, curl) = try await routes.startServer()
         let body = #"{"model":"gemma-3-270m","messages":[{"role":"user","content":"Name a colour."}],"max_tokens":5,"temperature":0,"logprobs":true,"top_logprobs":3}"#

@@ -105,9 +105,13 @@ public final class EngineService: Sendable {
             frequencyPenalty: Float(options.frequencyPenalty), logprobs: options.logprobs ? options.topLogprobs : nil)
     }
 
-    /// False while the engine's waiting queue is full (new requests would get 429).
+    /// False while a new request would get 429: every free place in the batch is spoken for and the waiting queue
+    /// is full (the engine's admission rule).
     var acceptsWork: Bool {
-        engine.metrics().queuedRequests < engine.configuration.maxQueuedRequests
+        let load = engine.metrics()
+        let configuration = engine.configuration
+        let freePlaces = max(0, configuration.maxRunningSequences - load.runningSequences)
+        return load.queuedRequests < configuration.maxQueuedRequests + freePlaces
     }
 
     /// Queues a generation with the engine. Fails at once, before any response header is sent, when the engine's
