@@ -38,6 +38,16 @@ enum BatchTestSupport {
     static func collect(
         _ stream: AsyncThrowingStream<GenerationEvent, any Error>
     ) async throws -> (tokens: [Int32], summary: GenerationSummary) {
+        let (tokens, summary) = try await consume(stream)
+        guard let summary else { throw EngineError(.cancelled, "no summary") }
+        return (tokens, summary)
+    }
+
+    /// Consumes a stream until it ends or, when `limit` is given, until `limit` tokens arrived (leaving the loop then
+    /// drops the stream, which cancels the sequence); the summary is nil for a stream left early.
+    static func consume(
+        _ stream: AsyncThrowingStream<GenerationEvent, any Error>, stoppingAfter limit: Int? = nil
+    ) async throws -> (tokens: [Int32], summary: GenerationSummary?) {
         var tokens: [Int32] = []
         var summary: GenerationSummary?
         for try await event in stream {
@@ -45,8 +55,8 @@ enum BatchTestSupport {
             case .token(let token): tokens.append(token.id)
             case .finished(let s): summary = s
             }
+            if let limit, tokens.count >= limit { break }
         }
-        guard let summary else { throw EngineError(.cancelled, "no summary") }
         return (tokens, summary)
     }
 

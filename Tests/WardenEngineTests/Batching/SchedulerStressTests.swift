@@ -34,15 +34,7 @@ struct SchedulerStressTests {
             for (index, stream) in streams.enumerated() {
                 let cancelAfter = draws[index].cancelAfter
                 group.addTask {
-                    var tokens: [Int32] = []
-                    var summary: GenerationSummary?
-                    for try await event in stream {
-                        switch event {
-                        case .token(let token): tokens.append(token.id)
-                        case .finished(let s): summary = s
-                        }
-                        if let cancelAfter, tokens.count >= cancelAfter { break }
-                    }
+                    let (tokens, summary) = try await BatchTestSupport.consume(stream, stoppingAfter: cancelAfter)
                     return (index, tokens, summary)
                 }
             }
