@@ -20,6 +20,7 @@ typedef struct {
     const float *bias;
     int64_t rows_per_task;
     int vnni_tiles;  // rows go through `rows_i8_vnni`; the activation bytes are offset by +128
+    const int32_t *gemv_seeds;  // one token through `wk_gemv_rows` (gemv.c): its activation blocks' seeds
     const float *x_scales;  // with `vnni_tiles`: the activation blocks' scales, `tokens` rows of `cols / 32`
     const int16_t *x_bsums;  // K types, 2+ tokens: each token's super-block sums (`wk_q8_superblock_bsums`)
 } wk_matmul_job;
@@ -155,21 +156,9 @@ static void rows_i8_vnni(const wk_matmul_job *job, int64_t r0, int64_t r1) {
     }
 }
 
-/// Whether this CPU has AVX-512 VNNI on 256-bit vectors (decided once).
-static int cpu_has_vnni(void) {
-    static int cached;  // 0 unknown, 1 no, 2 yes; every thread that races here writes the same value
-    int v = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
-    if (!v) {
-        __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") ? 2 : 1;
-        __atomic_store_n(&cached, v, __ATOMIC_RELEASE);
-    }
-    return v == 2;
-}
-
 /// Whether a product goes through the VNNI tile path (which needs its activations offset first).
 static int uses_vnni_tiles(int type, int64_t cols, int64_t tokens) {
-    return tokens >= 2 && expands_to_i8(type) && cols / WK_QK <= WK_TILE_MAX_BLOCKS && cpu_has_vnni();
+    return tokens >= 2 && expands_to_i8(type) && cols / WK_QK <= WK_TILE_MAX_BLOCKS && wk_cpu_has_vnni();
 }
 
 /// Flips the sign bit of every activation byte: `x + 128` as an unsigned byte, what `vpdpbusd` multiplies.
@@ -188,7 +177,10 @@ static void matmul_task(void *raw, int64_t task, int thread) {
     if (r1 > job->rows) r1 = job->rows;
     const int64_t blocks = job->cols / WK_QK;
     int64_t t = 0;
-    if (job->vnni_tiles) {
+    if (job->gemv_seeds) {
+        wk_gemv_rows(job->type, job->w, job->row_bytes, r0, r1, job->xq, job->gemv_seeds, job->cols, job->y, job->bias);
+        t = job->tokens;
+    } else if (job->vnni_tiles) {
         rows_i8_vnni(job, r0, r1);
         t = job->tokens;
     } else if (job->tokens >= 4 && expands_to_i8(job->type) && blocks <= 1024) {
@@ -247,8 +239,12 @@ static void matmul_task(void *raw, int64_t task, int thread) {
 }
 
 size_t wk_matmul_scratch_bytes(int64_t cols, int64_t tokens) {
-    // The activation blocks, then (VNNI tile path) their scales again as a plain float array per token.
-    return (size_t)(cols / WK_QK) * (size_t)tokens * (sizeof(wk_q8_block) + sizeof(float));
+    // The activation blocks, then their scales again as a plain float array per token (VNNI tile path), or for one
+    // token the one-token kernel's seeds (gemv.c).
+    const size_t blocks = (size_t)(cols / WK_QK) * (size_t)tokens;
+    const size_t tiles = blocks * (sizeof(wk_q8_block) + sizeof(float));
+    const size_t gemv = blocks * sizeof(wk_q8_block) + wk_gemv_seed_bytes(cols);
+    return tiles > gemv ? tiles : gemv;
 }
 
 void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
@@ -263,7 +259,11 @@ void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t
         const int mode = wk_type_q8_mode(type);
         for (int64_t t = 0; t < tokens; t++) wk_quantize_q8_mode(x + t * x_stride, q + t * (cols / WK_QK), cols, mode);
         job.xq = q;
-        if (uses_vnni_tiles(type, cols, tokens)) {
+        if (tokens == 1 && wk_gemv_supported(type)) {
+            int32_t *seeds = (int32_t *)(q + cols / WK_QK);
+            wk_gemv_seeds(type, q, cols / WK_QK, seeds);
+            job.gemv_seeds = seeds;
+        } else if (uses_vnni_tiles(type, cols, tokens)) {
             const int64_t count = tokens * (cols / WK_QK);
             float *scales = (float *)(q + count);
             offset_activations(q, count);

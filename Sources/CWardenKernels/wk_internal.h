@@ -110,3 +110,17 @@ void wk_q8_superblock_bsums(const wk_q8_block *a, int64_t supers, int16_t *out);
 /// sums `bsums[t]` (from `wk_q8_superblock_bsums`): `out[t]` is bit-identical to the one-token row kernel's result.
 void wk_dot_k_tile(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bsums[4],
                    int64_t nb, float out[4]);
+
+// MARK: CPU features and the one-token VNNI kernel (gemv.c)
+
+/// Whether this CPU has AVX-512 VNNI on 256-bit vectors (decided once).
+int wk_cpu_has_vnni(void);
+/// Whether one-token products of `type` go through `wk_gemv_rows` on this CPU.
+int wk_gemv_supported(int type);
+/// Bytes of the seeds `wk_gemv_seeds` writes for an activation of `cols` values (32-byte multiple).
+size_t wk_gemv_seed_bytes(int64_t cols);
+/// Per activation block, the int32 lanes `-offset * (sum of four activation bytes)` that `wk_gemv_rows` starts from.
+void wk_gemv_seeds(int type, const wk_q8_block *x, int64_t nb, int32_t *seeds);
+/// Rows `r0..<r1` of a Q8_0/Q5_0/Q4_0 matrix against one activation `x` (with its `seeds`), into `y[r]` (+ bias).
+void wk_gemv_rows(int type, const void *w, size_t row_bytes, int64_t r0, int64_t r1, const wk_q8_block *x,
+                  const int32_t *seeds, int64_t cols, float *y, const float *bias);
