@@ -208,6 +208,11 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         const int64_t supers = job->cols / WK_QK_K;
         for (int64_t r = r0; r < r1; r++) {
             const void *row = job->w + (size_t)r * job->row_bytes;
+            if (job->tokens < 4) {
+                // Few tokens do not hide the memory latency of a row: fetch the row after next meanwhile.
+                const char *ahead = (const char *)row + 2 * job->row_bytes;
+                for (size_t p = 0; p < job->row_bytes; p += 64) _mm_prefetch(ahead + p, _MM_HINT_T0);
+            }
             for (int64_t g = 0; g < job->tokens; g += 4) {
                 const int nt = job->tokens - g < 4 ? (int)(job->tokens - g) : 4;
                 const wk_q8_block *a[4];
@@ -270,7 +275,7 @@ void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t
             for (int64_t i = 0; i < count; i++) scales[i] = q[i].d;
             job.x_scales = scales;
             job.vnni_tiles = 1;
-        } else if (tokens >= 2 && (type == WK_TYPE_Q4_K || type == WK_TYPE_Q6_K) && mode == WK_Q8_SUPERBLOCK &&
+        } else if ((type == WK_TYPE_Q4_K || type == WK_TYPE_Q6_K) && mode == WK_Q8_SUPERBLOCK &&
                    cols % WK_QK_K == 0) {
             // 16 int16 per super-block: 4 bytes per activation block, the space the float scales take above.
             int16_t *bsums = (int16_t *)(q + tokens * (cols / WK_QK));
