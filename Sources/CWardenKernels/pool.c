@@ -24,6 +24,7 @@
 #define WK_SOLO_JOBS 256          // jobs then run on the caller alone before the workers are tried again
 #define WK_SOLO_JOBS_MAX 16384    // the longest such stretch, reached by doubling while the cores stay busy
 #define WK_WINDOW_JOBS 64         // parallel jobs over which waiting time is judged
+#define WK_PREEMPTION_NS 4000000  // the caller preempted once per this much time or more often: cores are shared
 
 struct wk_pool {
     int threads;
@@ -44,6 +45,7 @@ struct wk_pool {
     int window_jobs;
     uint64_t window_wait_ns, window_total_ns;
     long window_preemptions;  // the caller's involuntary context switches when the window began
+    uint64_t window_start_ns;
     int solo_window;
 };
 
@@ -198,12 +200,19 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
     pool->window_total_ns += now_ns() - job_start;
     pool->window_jobs++;
     int go_solo = waited > WK_STRAGGLER_NS;
-    if (pool->window_jobs == 1) pool->window_preemptions = preemptions();
+    if (pool->window_jobs == 1) {
+        pool->window_preemptions = preemptions();
+        pool->window_start_ns = job_start;
+    }
     if (pool->window_jobs >= WK_WINDOW_JOBS) {
-        // Busy: over 20% of the time spent waiting for workers, or the caller itself preempted repeatedly (more
-        // runnable threads than cores, so our extra threads only take turns with ours and others').
+        // Busy: over 20% of the time spent waiting for workers, or the caller itself preempted often (more
+        // runnable threads than cores, so our extra threads only take turns with ours and others'). "Often" is by
+        // the clock: a quiet machine still preempts now and then, and a long window (prompt processing) would
+        // otherwise count those into a false alarm.
         const long preempted = preemptions() - pool->window_preemptions;
-        const int busy = pool->window_wait_ns * 5 > pool->window_total_ns || preempted >= 2;
+        const uint64_t elapsed = now_ns() - pool->window_start_ns;
+        const int busy = pool->window_wait_ns * 5 > pool->window_total_ns ||
+                         (preempted >= 2 && (uint64_t)preempted * WK_PREEMPTION_NS >= elapsed);
         go_solo = go_solo || busy;
         if (!busy) pool->solo_window = WK_SOLO_JOBS;
         pool->window_jobs = 0;
