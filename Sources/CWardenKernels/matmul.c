@@ -19,9 +19,8 @@ typedef struct {
     int64_t y_stride;
     const float *bias;
     int64_t rows_per_task;
-    int vnni_tiles;  // rows go through `rows_i8_vnni`; the activation bytes are offset by +128
+    void *vnni_tiles;  // rows go through `wk_tiles_vnni_rows` (tiles_vnni.c); this is its prepared extra
     const int32_t *gemv_seeds;  // one token through `wk_gemv_rows` (gemv.c): its activation blocks' seeds
-    const float *x_scales;  // with `vnni_tiles`: the activation blocks' scales, `tokens` rows of `cols / 32`
     const int16_t *x_bsums;  // K types, 2+ tokens: each token's super-block sums (`wk_q8_superblock_bsums`)
 } wk_matmul_job;
 
@@ -70,105 +69,6 @@ static void dot_i8_x4(const int8_t *q, const float *d, int64_t nb, const wk_q8_b
     for (int t = 0; t < 4; t++) out[t] = wk_hsum(acc[t]);
 }
 
-#define WK_TILE_MAX_BLOCKS 256  // blocks per row the VNNI tile path keeps on the stack (26 KiB in all)
-
-/// Register tile of `nr` (1-2) expanded weight rows by `nt` (1-4) tokens with AVX-512 VNNI's `vpdpbusd` on 256-bit
-/// vectors. The activation bytes were offset to unsigned (`x + 128`, see `offset_activations`), so one `vpdpbusd`
-/// seeded with `-128 * (sum of each 4 weight bytes)` yields the exact int32 lanes of `x . w` with no sign fix-up per
-/// token; each activation load serves both rows and each weight load all tokens. `scale[r][t][i]` is the block
-/// scale product `d_w * d_x`, rounded once as the one-token kernel rounds it (dot.c); with one 8-lane fused
-/// multiply-add per block in block order and the same horizontal sum, results are bit-identical to that kernel.
-__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-static inline void tile_i8_vnni(const int nr, const int nt, const int8_t *const q[2],
-                                const float scale[2][4][WK_TILE_MAX_BLOCKS], int64_t nb, const wk_q8_block *const a[4],
-                                float out[2][4]) {
-    __m256 acc[2][4];
-    for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) acc[r][t] = _mm256_setzero_ps();
-    const __m256i offset = _mm256_set1_epi8((char)0x80);
-    const __m256i zero = _mm256_setzero_si256();
-    for (int64_t i = 0; i < nb; i++) {
-        __m256i w[2], seed[2];
-        for (int r = 0; r < nr; r++) {
-            w[r] = _mm256_load_si256((const __m256i *)(q[r] + 32 * i));
-            seed[r] = _mm256_sub_epi32(zero, _mm256_dpbusd_epi32(zero, offset, w[r]));
-        }
-        for (int t = 0; t < nt; t++) {
-            const __m256i x = _mm256_loadu_si256((const __m256i *)a[t][i].qs);
-            for (int r = 0; r < nr; r++) {
-                const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(seed[r], x, w[r]));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(scale[r][t][i]), s, acc[r][t]);
-            }
-        }
-    }
-    for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) out[r][t] = wk_hsum(acc[r][t]);
-}
-
-/// The block scale products `d[r][i] * dx[t][i]` of a tile, eight blocks per multiply.
-static void tile_scales(int nr, int nt, const float d[2][WK_TILE_MAX_BLOCKS], const float *const dx[4], int64_t nb,
-                        float scale[2][4][WK_TILE_MAX_BLOCKS]) {
-    for (int r = 0; r < nr; r++) {
-        for (int t = 0; t < nt; t++) {
-            int64_t i = 0;
-            for (; i + 8 <= nb; i += 8) {
-                _mm256_storeu_ps(scale[r][t] + i, _mm256_mul_ps(_mm256_loadu_ps(d[r] + i), _mm256_loadu_ps(dx[t] + i)));
-            }
-            for (; i < nb; i++) scale[r][t][i] = d[r][i] * dx[t][i];
-        }
-    }
-}
-
-/// Runs rows `r0..<r1` of a Q8_0/Q5_0/Q4_0 matrix against every token through `tile_i8_vnni` (activations offset).
-__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
-static void rows_i8_vnni(const wk_matmul_job *job, int64_t r0, int64_t r1) {
-    const int64_t nb = job->cols / WK_QK;
-    int8_t qbuf[2][WK_TILE_MAX_BLOCKS * 32] __attribute__((aligned(32)));
-    float d[2][WK_TILE_MAX_BLOCKS];
-    float scale[2][4][WK_TILE_MAX_BLOCKS];
-    const int8_t *const q[2] = {qbuf[0], qbuf[1]};
-    for (int64_t r = r0; r < r1; r += 2) {
-        const int nr = r + 1 < r1 ? 2 : 1;
-        for (int k = 0; k < nr; k++) expand_row_i8(job->type, job->w + (size_t)(r + k) * job->row_bytes, nb, qbuf[k], d[k]);
-        for (int64_t g = 0; g < job->tokens; g += 4) {
-            const int nt = job->tokens - g < 4 ? (int)(job->tokens - g) : 4;
-            const wk_q8_block *a[4];
-            const float *dx[4];
-            for (int k = 0; k < 4; k++) {
-                a[k] = job->xq + (g + (k < nt ? k : 0)) * nb;
-                dx[k] = job->x_scales + (g + (k < nt ? k : 0)) * nb;
-            }
-            tile_scales(nr, nt, d, dx, nb, scale);
-            float out[2][4];
-            // Constant tile shapes, so each call is specialised with its accumulators in registers.
-            if (nr == 2 && nt == 4) tile_i8_vnni(2, 4, q, scale, nb, a, out);
-            else if (nr == 2 && nt == 3) tile_i8_vnni(2, 3, q, scale, nb, a, out);
-            else if (nr == 2 && nt == 2) tile_i8_vnni(2, 2, q, scale, nb, a, out);
-            else if (nr == 2) tile_i8_vnni(2, 1, q, scale, nb, a, out);
-            else if (nt == 4) tile_i8_vnni(1, 4, q, scale, nb, a, out);
-            else if (nt == 3) tile_i8_vnni(1, 3, q, scale, nb, a, out);
-            else if (nt == 2) tile_i8_vnni(1, 2, q, scale, nb, a, out);
-            else tile_i8_vnni(1, 1, q, scale, nb, a, out);
-            for (int k = 0; k < nr; k++) {
-                for (int t = 0; t < nt; t++) {
-                    job->y[(g + t) * job->y_stride + r + k] = job->bias ? out[k][t] + job->bias[r + k] : out[k][t];
-                }
-            }
-        }
-    }
-}
-
-/// Whether a product goes through the VNNI tile path (which needs its activations offset first).
-static int uses_vnni_tiles(int type, int64_t cols, int64_t tokens) {
-    return tokens >= 2 && expands_to_i8(type) && cols / WK_QK <= WK_TILE_MAX_BLOCKS && wk_cpu_has_vnni();
-}
-
-/// Flips the sign bit of every activation byte: `x + 128` as an unsigned byte, what `vpdpbusd` multiplies.
-static void offset_activations(wk_q8_block *q, int64_t count) {
-    const __m256i offset = _mm256_set1_epi8((char)0x80);
-    for (int64_t i = 0; i < count; i++) {
-        _mm256_storeu_si256((__m256i *)q[i].qs, _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)q[i].qs), offset));
-    }
-}
-
 static void matmul_task(void *raw, int64_t task, int thread) {
     (void)thread;
     const wk_matmul_job *job = raw;
@@ -181,7 +81,8 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         wk_gemv_rows(job->type, job->w, job->row_bytes, r0, r1, job->xq, job->gemv_seeds, job->cols, job->y, job->bias);
         t = job->tokens;
     } else if (job->vnni_tiles) {
-        rows_i8_vnni(job, r0, r1);
+        wk_tiles_vnni_rows(job->type, job->w, job->row_bytes, r0, r1, job->xq, job->vnni_tiles, blocks, job->tokens,
+                           job->y, job->y_stride, job->bias);
         t = job->tokens;
     } else if (job->tokens >= 4 && expands_to_i8(job->type) && blocks <= 1024) {
         // Batched path: expand each weight row once, then run it against the tokens four at a time.
@@ -244,12 +145,14 @@ static void matmul_task(void *raw, int64_t task, int thread) {
 }
 
 size_t wk_matmul_scratch_bytes(int64_t cols, int64_t tokens) {
-    // The activation blocks, then their scales again as a plain float array per token (VNNI tile path), or for one
-    // token the one-token kernel's seeds (gemv.c).
+    // The activation blocks, then what the kernel that takes them needs beside them: the VNNI tiles' seeds and
+    // scales, the one-token kernel's seeds (gemv.c), or the K types' super-block sums (4 bytes per block).
     const size_t blocks = (size_t)(cols / WK_QK) * (size_t)tokens;
-    const size_t tiles = blocks * (sizeof(wk_q8_block) + sizeof(float));
-    const size_t gemv = blocks * sizeof(wk_q8_block) + wk_gemv_seed_bytes(cols);
-    return tiles > gemv ? tiles : gemv;
+    size_t extra = blocks * sizeof(int32_t);
+    const size_t tiles = wk_tiles_vnni_extra_bytes(cols, tokens), gemv = wk_gemv_seed_bytes(cols);
+    if (tiles > extra) extra = tiles;
+    if (gemv > extra) extra = gemv;
+    return blocks * sizeof(wk_q8_block) + extra;
 }
 
 void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
@@ -268,13 +171,10 @@ void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t
             int32_t *seeds = (int32_t *)(q + cols / WK_QK);
             wk_gemv_seeds(type, q, cols / WK_QK, seeds);
             job.gemv_seeds = seeds;
-        } else if (uses_vnni_tiles(type, cols, tokens)) {
-            const int64_t count = tokens * (cols / WK_QK);
-            float *scales = (float *)(q + count);
-            offset_activations(q, count);
-            for (int64_t i = 0; i < count; i++) scales[i] = q[i].d;
-            job.x_scales = scales;
-            job.vnni_tiles = 1;
+        } else if (tokens >= 2 && wk_tiles_vnni_supported(type, cols)) {
+            void *extra = q + tokens * (cols / WK_QK);
+            wk_tiles_vnni_prepare(type, q, cols / WK_QK, tokens, extra);
+            job.vnni_tiles = extra;
         } else if ((type == WK_TYPE_Q4_K || type == WK_TYPE_Q6_K) && mode == WK_Q8_SUPERBLOCK &&
                    cols % WK_QK_K == 0) {
             // 16 int16 per super-block: 4 bytes per activation block, the space the float scales take above.

@@ -124,3 +124,17 @@ void wk_gemv_seeds(int type, const wk_q8_block *x, int64_t nb, int32_t *seeds);
 /// Rows `r0..<r1` of a Q8_0/Q5_0/Q4_0 matrix against one activation `x` (with its `seeds`), into `y[r]` (+ bias).
 void wk_gemv_rows(int type, const void *w, size_t row_bytes, int64_t r0, int64_t r1, const wk_q8_block *x,
                   const int32_t *seeds, int64_t cols, float *y, const float *bias);
+
+// MARK: Batched VNNI tiles (tiles_vnni.c)
+
+#define WK_TILE_MAX_BLOCKS 256  // blocks per row the VNNI tile path keeps on the stack
+
+/// Whether batched products of `type` with rows of `cols` values go through the VNNI tiles on this CPU.
+int wk_tiles_vnni_supported(int type, int64_t cols);
+/// Bytes `wk_tiles_vnni_prepare` writes for `tokens` activations of `cols` values.
+size_t wk_tiles_vnni_extra_bytes(int64_t cols, int64_t tokens);
+/// Lays out, beside the activation blocks `x` (`tokens` rows of `nb`), the seeds and scale vectors the tiles read.
+void wk_tiles_vnni_prepare(int type, const wk_q8_block *x, int64_t nb, int64_t tokens, void *extra);
+/// Rows `r0..<r1` against every token: `y[t * y_stride + r]` (+ bias).
+void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1, const wk_q8_block *x,
+                        void *extra, int64_t nb, int64_t tokens, float *y, int64_t y_stride, const float *bias);

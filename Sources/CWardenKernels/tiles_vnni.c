@@ -1,0 +1,151 @@
+// Batched products of Q8_0/Q5_0/Q4_0 rows (prompt processing, many sequences decoding) with AVX-512 VNNI on 256-bit
+// vectors, in register tiles of two weight rows by four tokens.
+//
+// Each weight row is expanded once into unsigned codes (Q8_0 bytes plus 128, Q5_0/Q4_0 codes as stored) and then
+// serves every token; each activation load serves both rows. The codes' offset times each lane's sum of four
+// activation bytes is the seed `vpdpbusd` starts from (precomputed per activation block, as in gemv.c), so one
+// instruction yields the exact int32 lanes of `w . x`. The float steps are the one-token kernel's: the scale product
+// `d_w * d_x` rounded once, one 8-lane fused multiply-add per block in block order, the same horizontal sum. So a
+// token gets bit-identical results alone or in any batch.
+//
+// What is left per block and (row, token) is the floor that float order allows: `vpdpbusd`, a conversion and a fused
+// multiply-add. The scale products of a tile are made eight at a time: a row pair's scales `[d0 x4, d1 x4]` times a
+// token group's `[dx0..dx3, dx0..dx3]`, both laid out once.
+#include "wk_internal.h"
+
+#define WK_TILES_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+int wk_tiles_vnni_supported(int type, int64_t cols) {
+    return (type == WK_TYPE_Q8_0 || type == WK_TYPE_Q5_0 || type == WK_TYPE_Q4_0) &&
+           cols / WK_QK <= WK_TILE_MAX_BLOCKS && wk_cpu_has_vnni();
+}
+
+/// Token groups of four (the last one may be partial).
+static int64_t groups_of(int64_t tokens) { return (tokens + 3) / 4; }
+
+size_t wk_tiles_vnni_extra_bytes(int64_t cols, int64_t tokens) {
+    const size_t nb = (size_t)(cols / WK_QK);
+    return nb * (size_t)tokens * 32 + nb * (size_t)groups_of(tokens) * 32;
+}
+
+/// The seeds (per token and block, 8 int32) come first in `extra`, then the groups' scale vectors (8 floats).
+static int32_t *seeds_of(void *extra) { return extra; }
+static float *group_scales_of(void *extra, int64_t nb, int64_t tokens) {
+    return (float *)((char *)extra + (size_t)nb * (size_t)tokens * 32);
+}
+
+void wk_tiles_vnni_prepare(int type, const wk_q8_block *x, int64_t nb, int64_t tokens, void *extra) {
+    int32_t *seeds = seeds_of(extra);
+    for (int64_t t = 0; t < tokens; t++) wk_gemv_seeds(type, x + t * nb, nb, seeds + t * nb * 8);
+    float *gs = group_scales_of(extra, nb, tokens);
+    for (int64_t g = 0; g < groups_of(tokens); g++) {
+        for (int64_t i = 0; i < nb; i++) {
+            float *v = gs + (g * nb + i) * 8;
+            for (int k = 0; k < 4; k++) {
+                // A partial group repeats its first token; those lanes are computed and never stored.
+                const int64_t t = 4 * g + k < tokens ? 4 * g + k : 4 * g;
+                v[k] = v[k + 4] = x[t * nb + i].d;
+            }
+        }
+    }
+}
+
+/// One row's blocks as unsigned codes (what `vpdpbusd` multiplies) and its scales.
+WK_TILES_TARGET
+static void expand_row_codes(int type, const uint8_t *row, int64_t nb, uint8_t *codes, float *d) {
+    const __m256i sign = _mm256_set1_epi8((char)0x80), sixteen = _mm256_set1_epi8(16);
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i v;
+        if (type == WK_TYPE_Q8_0) {
+            const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            v = _mm256_xor_si256(wk_load32(b->qs), sign);
+        } else if (type == WK_TYPE_Q5_0) {
+            const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            uint32_t bits;
+            memcpy(&bits, b->qh, 4);
+            v = _mm256_or_si256(wk_unpack_nibbles(b->qs), _mm256_maskz_mov_epi8((__mmask32)bits, sixteen));
+        } else {
+            const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
+            d[i] = wk_f16(b->d);
+            v = wk_unpack_nibbles(b->qs);
+        }
+        _mm256_store_si256((__m256i *)(codes + 32 * i), v);
+    }
+}
+
+/// Register tile of `nr` (1-2) expanded rows by `nt` (1-4) tokens. `scale` holds per block the eight products
+/// `[r0t0..r0t3, r1t0..r1t3]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
+WK_TILES_TARGET __attribute__((always_inline))
+static inline void tile(const int nr, const int nt, const uint8_t *const codes[2], const float *scale, int64_t nb,
+                        const wk_q8_block *const a[4], const int32_t *const seed[4], float out[2][4]) {
+    __m256 acc[2][4];
+    for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) acc[r][t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i w[2];
+        for (int r = 0; r < nr; r++) w[r] = _mm256_load_si256((const __m256i *)(codes[r] + 32 * i));
+        for (int t = 0; t < nt; t++) {
+            const __m256i x = wk_load32(a[t][i].qs);
+            const __m256i s0 = _mm256_loadu_si256((const __m256i *)(seed[t] + 8 * i));
+            for (int r = 0; r < nr; r++) {
+                const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(s0, w[r], x));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(scale[8 * i + 4 * r + t]), s, acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) out[r][t] = wk_hsum(acc[r][t]);
+}
+
+WK_TILES_TARGET
+void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1,
+                        const wk_q8_block *x, void *extra, int64_t nb, int64_t tokens, float *y, int64_t y_stride,
+                        const float *bias) {
+    uint8_t code_buf[2][WK_TILE_MAX_BLOCKS * 32] __attribute__((aligned(32)));
+    float d[2][WK_TILE_MAX_BLOCKS];
+    float row_scales[WK_TILE_MAX_BLOCKS * 8] __attribute__((aligned(32)));
+    float scale[WK_TILE_MAX_BLOCKS * 8] __attribute__((aligned(32)));
+    const uint8_t *const codes[2] = {code_buf[0], code_buf[1]};
+    const int32_t *seeds = seeds_of(extra);
+    const float *group_scales = group_scales_of(extra, nb, tokens);
+    for (int64_t r = r0; r < r1; r += 2) {
+        const int nr = r + 1 < r1 ? 2 : 1;
+        // The next row pair comes from memory while this one computes (weights are read once per product).
+        const char *next = (const char *)(w + (size_t)(r + 2) * row_bytes);
+        for (size_t p = 0; p < 2 * row_bytes; p += 64) _mm_prefetch(next + p, _MM_HINT_T0);
+        for (int k = 0; k < nr; k++) expand_row_codes(type, w + (size_t)(r + k) * row_bytes, nb, code_buf[k], d[k]);
+        for (int64_t i = 0; i < nb; i++) {
+            const __m256 lo = _mm256_set1_ps(d[0][i]), hi = _mm256_set1_ps(d[nr - 1][i]);
+            _mm256_store_ps(row_scales + 8 * i, _mm256_insertf128_ps(lo, _mm256_castps256_ps128(hi), 1));
+        }
+        for (int64_t g = 0; g < tokens; g += 4) {
+            const int nt = tokens - g < 4 ? (int)(tokens - g) : 4;
+            const float *gs = group_scales + (g / 4) * nb * 8;
+            for (int64_t i = 0; i < nb; i++) {
+                _mm256_store_ps(scale + 8 * i, _mm256_mul_ps(_mm256_load_ps(row_scales + 8 * i), _mm256_loadu_ps(gs + 8 * i)));
+            }
+            const wk_q8_block *a[4];
+            const int32_t *sd[4];
+            for (int k = 0; k < 4; k++) {
+                const int64_t t = g + (k < nt ? k : 0);
+                a[k] = x + t * nb;
+                sd[k] = seeds + t * nb * 8;
+            }
+            float out[2][4];
+            // Constant tile shapes, so each call is specialised with its accumulators in registers.
+            if (nr == 2 && nt == 4) tile(2, 4, codes, scale, nb, a, sd, out);
+            else if (nr == 2 && nt == 3) tile(2, 3, codes, scale, nb, a, sd, out);
+            else if (nr == 2 && nt == 2) tile(2, 2, codes, scale, nb, a, sd, out);
+            else if (nr == 2) tile(2, 1, codes, scale, nb, a, sd, out);
+            else if (nt == 4) tile(1, 4, codes, scale, nb, a, sd, out);
+            else if (nt == 3) tile(1, 3, codes, scale, nb, a, sd, out);
+            else if (nt == 2) tile(1, 2, codes, scale, nb, a, sd, out);
+            else tile(1, 1, codes, scale, nb, a, sd, out);
+            for (int k = 0; k < nr; k++) {
+                for (int t = 0; t < nt; t++) {
+                    y[(g + t) * y_stride + r + k] = bias ? out[k][t] + bias[r + k] : out[k][t];
+                }
+            }
+        }
+    }
+}
