@@ -21,8 +21,8 @@
 #define WK_CLAIM_LOCKED 0xFFFFFFFFu
 #define WK_SPIN_NS 200000         // idle workers spin this long before sleeping
 #define WK_STRAGGLER_NS 1000000   // a wait this long for a claimed task means a core is busy elsewhere
-#define WK_SOLO_JOBS 256          // jobs then run on the caller alone before the workers are tried again
-#define WK_SOLO_JOBS_MAX 16384    // the longest such stretch, reached by doubling while the cores stay busy
+#define WK_SOLO_NS 40000000       // then the caller runs jobs alone this long before the workers are tried again
+#define WK_SOLO_NS_MAX 1280000000 // the longest such stretch, reached by doubling while the cores stay busy
 #define WK_WINDOW_JOBS 64         // parallel jobs over which waiting time is judged
 #define WK_PREEMPTION_NS 4000000  // the caller preempted once per this much time or more often: cores are shared
 
@@ -39,14 +39,14 @@ struct wk_pool {
     _Atomic int sleepers;
     _Atomic int stop;
     uint32_t generation;
-    _Atomic int solo_jobs_left;
+    _Atomic uint64_t solo_until_ns;  // jobs run on the caller alone until this time
     // Judging whether the workers help: over a window of parallel jobs, the time the caller spent waiting for
     // tasks that workers had claimed, against the jobs' total time.
     int window_jobs;
     uint64_t window_wait_ns, window_total_ns;
     long window_preemptions;  // the caller's involuntary context switches when the window began
     uint64_t window_start_ns;
-    int solo_window;
+    uint64_t solo_stretch_ns;
 };
 
 typedef struct {
@@ -110,7 +110,7 @@ static void *worker_main(void *raw) {
         // runs alone because cores are busy elsewhere: then spinning would only take time from others.
         uint64_t start = now_ns();
         int found = 0;
-        while (atomic_load_explicit(&pool->solo_jobs_left, memory_order_relaxed) == 0 && now_ns() - start < WK_SPIN_NS) {
+        while (atomic_load_explicit(&pool->solo_until_ns, memory_order_relaxed) < start && now_ns() - start < WK_SPIN_NS) {
             for (int i = 0; i < 64; i++) _mm_pause();
             if (has_work(pool) || atomic_load(&pool->stop)) {
                 found = 1;
@@ -132,7 +132,7 @@ wk_pool *wk_pool_create(int threads) {
     wk_pool *pool = calloc(1, sizeof(wk_pool));
     if (!pool) return NULL;
     pool->threads = threads;
-    pool->solo_window = WK_SOLO_JOBS;
+    pool->solo_stretch_ns = WK_SOLO_NS;
     atomic_store(&pool->claim, (uint64_t)WK_CLAIM_LOCKED);
     for (int i = 1; i < threads; i++) {
         wk_worker_arg *arg = malloc(sizeof(wk_worker_arg));
@@ -164,8 +164,10 @@ int wk_pool_threads(const wk_pool *pool) { return pool ? pool->threads : 1; }
 
 void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int parallel) {
     if (count <= 0) return;
-    if (!pool || pool->threads == 1 || !parallel || count == 1 || pool->solo_jobs_left > 0) {
-        if (pool && pool->solo_jobs_left > 0 && parallel) pool->solo_jobs_left--;
+    // Solo stretches are measured in time, not jobs: a prompt's jobs take milliseconds, a generated token's
+    // microseconds, and a stretch should cost both the same when a single hiccup started it.
+    if (!pool || pool->threads == 1 || !parallel || count == 1 ||
+        (pool->solo_until_ns && now_ns() < pool->solo_until_ns)) {
         for (int64_t t = 0; t < count; t++) fn(context, t, 0);
         return;
     }
@@ -183,9 +185,10 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
     }
     run_claims(pool, 0);
     // Every task is claimed; wait for the ones workers are still running.
-    uint64_t waited = 0;
+    uint64_t waited = 0, claimed_ns = 0;
     if (atomic_load_explicit(&pool->done, memory_order_acquire) < count) {
         uint64_t start = now_ns();
+        claimed_ns = start - job_start;
         uint64_t spins = 0;
         while (atomic_load_explicit(&pool->done, memory_order_acquire) < count) {
             _mm_pause();
@@ -199,7 +202,10 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
     pool->window_wait_ns += waited;
     pool->window_total_ns += now_ns() - job_start;
     pool->window_jobs++;
-    int go_solo = waited > WK_STRAGGLER_NS;
+    // A straggler is a wait both long in absolute terms and several times what one task takes (the tasks of a
+    // long prompt can take a millisecond each; waiting for one of those is not a sign of a busy core).
+    const uint64_t task_ns = claimed_ns * (uint64_t)pool->threads / (uint64_t)count;
+    int go_solo = waited > WK_STRAGGLER_NS && waited > 4 * task_ns;
     if (pool->window_jobs == 1) {
         pool->window_preemptions = preemptions();
         pool->window_start_ns = job_start;
@@ -214,13 +220,13 @@ void wk_pool_run(wk_pool *pool, wk_task_fn fn, void *context, int64_t count, int
         const int busy = pool->window_wait_ns * 5 > pool->window_total_ns ||
                          (preempted >= 2 && (uint64_t)preempted * WK_PREEMPTION_NS >= elapsed);
         go_solo = go_solo || busy;
-        if (!busy) pool->solo_window = WK_SOLO_JOBS;
+        if (!busy) pool->solo_stretch_ns = WK_SOLO_NS;
         pool->window_jobs = 0;
         pool->window_wait_ns = pool->window_total_ns = 0;
     }
     if (go_solo) {
-        atomic_store(&pool->solo_jobs_left, pool->solo_window);
-        pool->solo_window = pool->solo_window * 2 > WK_SOLO_JOBS_MAX ? WK_SOLO_JOBS_MAX : pool->solo_window * 2;
+        atomic_store(&pool->solo_until_ns, now_ns() + pool->solo_stretch_ns);
+        pool->solo_stretch_ns = pool->solo_stretch_ns * 2 > WK_SOLO_NS_MAX ? WK_SOLO_NS_MAX : pool->solo_stretch_ns * 2;
         pool->window_jobs = 0;
         pool->window_wait_ns = pool->window_total_ns = 0;
     }
