@@ -19,8 +19,13 @@
  // tiles of four rows fetched ahead (about 5 KiB for Q8_0 rows of 640 values)
 #define WK_GEMV_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 
+static int vnni_disabled;  // set by `wk_set_vnni_enabled(0)`
+
+void wk_set_vnni_enabled(int enabled) { __atomic_store_n(&vnni_disabled, !enabled, __ATOMIC_RELEASE); }
+
 int wk_cpu_has_vnni(void) {
     static int cached;  // 0 unknown, 1 no, 2 yes; every thread that races here writes the same value
+    if (__atomic_load_n(&vnni_disabled, __ATOMIC_ACQUIRE)) return 0;
     int v = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
     if (!v) {
         __builtin_cpu_init();

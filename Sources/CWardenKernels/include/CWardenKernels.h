@@ -63,6 +63,9 @@ enum { WK_Q8_PLAIN = 0, WK_Q8_HALF_SCALE = 1, WK_Q8_HALF_SCALES = 2, WK_Q8_SUPER
 int wk_type_q8_mode(int type);
 /// Quantizes `n` floats into `n / 32` activation blocks in the given mode (SUPERBLOCK needs `n` % 256 == 0).
 void wk_quantize_q8_mode(const float *x, wk_q8_block *dst, int64_t n, int mode);
+/// Turns the AVX-512 VNNI kernels off (0) or back on where the CPU has them (1), so tests can hold the portable AVX2
+/// kernels to the same results on a VNNI machine. Results never depend on it; only which code computes them.
+void wk_set_vnni_enabled(int enabled);
 /// Dot product of one weight row of `n` values with an activation: `xq` for the Q8 types, `xf` for the float types.
 float wk_vec_dot(int type, const void *row, const wk_q8_block *xq, const float *xf, int64_t n);
 

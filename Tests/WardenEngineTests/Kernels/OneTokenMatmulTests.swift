@@ -4,17 +4,30 @@ import Testing
 @testable import WardenEngine
 
 /// Generating one token runs Q8_0/Q5_0/Q4_0 rows four at a time through a separate kernel (gemv.c) on CPUs with
-/// AVX-512 VNNI. Its results must equal the row kernel's (`wk_vec_dot`, the one that follows llama.cpp), bit for bit:
-/// for every row of a partial last tile, rows split across tasks, every byte value (-128 included) and a bias.
+/// AVX-512 VNNI, and Q4_K/Q6_K rows through the batched tile kernels. Their results must equal the row kernels'
+/// (`wk_vec_dot`, the ones that follow llama.cpp), bit for bit: for every row of a partial last tile, rows split
+/// across tasks, every byte value (-128 included) and a bias.
 @Suite("One-token matrix products")
 struct OneTokenMatmulTests {
     @Test("every row equals the row kernel's dot product bit for bit",
-          arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0])
+          arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
     func rowsEqualTheRowKernel(type: GGUFTensorType) {
+        // Both kernel sets: the VNNI ones where the CPU has them, and the portable AVX2 ones.
+        for vnni in [true, false] {
+            wk_set_vnni_enabled(vnni ? 1 : 0)
+            defer { wk_set_vnni_enabled(1) }
+            checkRows(type: type, label: vnni ? "vnni" : "avx2")
+        }
+    }
+
+    private func checkRows(type: GGUFTensorType, label: String) {
         var rng = SeededGenerator(seed: 4242)
         let pool = wk_pool_create(2)
         defer { wk_pool_destroy(pool) }
-        for (rows, cols) in [(1, 32), (3, 640), (5, 96), (37, 640), (130, 256), (1031, 640)] {
+        let shapes = type.elementsPerBlock == 256
+            ? [(1, 256), (3, 512), (37, 1024), (130, 256), (1031, 2048)]
+            : [(1, 32), (3, 640), (5, 96), (37, 640), (130, 256), (1031, 640)]
+        for (rows, cols) in shapes {
             let rowBytes = type.rowByteCount(elementCount: cols)!
             let bytes = ReferenceDequantizer.randomBlocks(type, count: rows * cols, using: &rng)
             let x = (0..<cols).map { _ in Float.random(in: -3...3, using: &rng) }
@@ -35,7 +48,7 @@ struct OneTokenMatmulTests {
                         + bias[r]
                 }
             }
-            #expect(product.map(\.bitPattern) == expected.map(\.bitPattern), "\(type) \(rows) x \(cols)")
+            #expect(product.map(\.bitPattern) == expected.map(\.bitPattern), "\(type) \(label) \(rows) x \(cols)")
         }
     }
 }

@@ -13,6 +13,15 @@ struct TiledMatmulTests {
     @Test("every token of every tile shape gets bit-identical results to the one-token kernel",
           arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
     func tileEdgesKeepResultsBitIdentical(type: GGUFTensorType) {
+        // Both kernel sets: the VNNI ones where the CPU has them, and the portable AVX2 ones.
+        for vnni in [true, false] {
+            wk_set_vnni_enabled(vnni ? 1 : 0)
+            defer { wk_set_vnni_enabled(1) }
+            checkTiles(type: type, label: vnni ? "vnni" : "avx2")
+        }
+    }
+
+    private func checkTiles(type: GGUFTensorType, label: String) {
         var rng = SeededGenerator(seed: 2026)
         let cols = 768
         let pool = wk_pool_create(2)
@@ -40,7 +49,7 @@ struct TiledMatmulTests {
                 }
                 let got = Array(batched[(t * shape.rows)..<((t + 1) * shape.rows)])
                 #expect(got.map(\.bitPattern) == alone.map(\.bitPattern),
-                        "\(type) rows \(shape.rows) tokens \(shape.tokens) token \(t)")
+                        "\(type) \(label) rows \(shape.rows) tokens \(shape.tokens) token \(t)")
                 #expect(!alone.contains { $0.isNaN }, "\(type) rows \(shape.rows) token \(t) left unwritten")
             }
         }

@@ -1,0 +1,92 @@
+// The K-type tile kernels, included twice by dot.c: once for AVX2 and once for AVX-512 VNNI, where `vpdpwssd` fuses
+// the scale multiply-add of the int16 products into the int32 sums. Integer sums are exact in any order, so both
+// give the same results. The includer defines WK_KT(name) (a suffixed name) and WK_KT_MADD(acc, products, scales)
+// (acc + the pairwise int16 products of products and scales, as int32 lanes).
+
+/// `wk_dot_q4_k_row` for `nt` tokens at once: each super-block's nibbles, scales and mins are unpacked once for all.
+/// The integers I and M per (super-block, token) are the same exact values (summed in another order, which integers
+/// allow: scales applied with `madd` instead of `mullo`, the mins as a `madd` of the precomputed `bsums`), and the
+/// float steps are the one-token kernel's, so each token's result is bit-identical to it.
+__attribute__((always_inline)) static inline void WK_KT(q4_k_tile)(const int nt, const wk_block_q4_k *w,
+                                                           const wk_q8_block *const a[4], const int16_t *const bs[4],
+                                                           int64_t nb, float out[4]) {
+    float acc[4] = {0}, acc_min[4] = {0};
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    for (int64_t i = 0; i < nb; i++) {
+        int sc[8], m[8];
+        int16_t mins[16];
+        for (int j = 0; j < 8; j++) {
+            wk_k_scale_min(j, w[i].scales, &sc[j], &m[j]);
+            mins[2 * j] = mins[2 * j + 1] = (int16_t)m[j];
+        }
+        const __m256i mins16 = _mm256_loadu_si256((const __m256i *)mins);
+        __m256i lo[4], hi[4];
+        for (int c = 0; c < 4; c++) {
+            const __m256i bytes = _mm256_loadu_si256((const __m256i *)(w[i].qs + 32 * c));
+            lo[c] = _mm256_and_si256(bytes, low_mask);
+            hi[c] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low_mask);
+        }
+        const float dw = wk_f16(w[i].d), dmin = wk_f16(w[i].dmin);
+        for (int t = 0; t < nt; t++) {
+            const wk_q8_block *x = a[t] + 8 * i;
+            __m256i isum = _mm256_setzero_si256();
+            for (int c = 0; c < 4; c++) {
+                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(lo[c], wk_load32(x[2 * c].qs)),
+                                  _mm256_set1_epi16((int16_t)sc[2 * c]));
+                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(hi[c], wk_load32(x[2 * c + 1].qs)),
+                                  _mm256_set1_epi16((int16_t)sc[2 * c + 1]));
+            }
+            const __m256i msum = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs[t] + 16 * i)), mins16);
+            const float d8 = x[0].d;
+            acc[t] = fmaf((float)hsum_i32(isum), dw * d8, acc[t]);
+            acc_min[t] = fmaf((float)hsum_i32(msum), dmin * d8, acc_min[t]);
+        }
+    }
+    for (int t = 0; t < nt; t++) out[t] = acc[t] - acc_min[t];
+}
+
+/// `wk_dot_q6_k_row` for `nt` tokens at once: the 6-bit values and scale vectors are built once for all; per token
+/// the int32 lanes and float steps are exactly the one-token kernel's, so results are bit-identical to it.
+__attribute__((always_inline)) static inline void WK_KT(q6_k_tile)(const int nt, const wk_block_q6_k *w,
+                                                           const wk_q8_block *const a[4], const int16_t *const bs[4],
+                                                           int64_t nb, float out[4]) {
+    __m256 acc[4];
+    for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    const __m256i two_bits = _mm256_set1_epi8(3);
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
+        __m256i q[8], sv[8];
+        for (int half = 0; half < 2; half++) {
+            const uint8_t *ql = w[i].ql + 64 * half;
+            const int8_t *sc = w[i].scales + 8 * half;
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w[i].qh + 32 * half));
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            __m256i *qq = q + 4 * half;
+            qq[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
+            qq[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
+            qq[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
+            qq[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
+            for (int c = 0; c < 4; c++) {
+                sv[4 * half + c] = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
+            }
+        }
+        const float dw = wk_f16(w[i].d);
+        for (int t = 0; t < nt; t++) {
+            const wk_q8_block *x = a[t] + 8 * i;
+            const __m256i offset =
+                _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs[t] + 16 * i)), scales16), 5);
+            __m256i isum = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(q[k], wk_load32(x[k].qs)), sv[k]);
+            }
+            isum = _mm256_sub_epi32(isum, offset);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(x[0].d * dw), _mm256_cvtepi32_ps(isum), acc[t]);
+        }
+    }
+    for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
+}
