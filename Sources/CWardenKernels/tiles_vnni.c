@@ -1,15 +1,16 @@
 // Batched products of Q8_0/Q5_0/Q4_0 rows (prompt processing, many sequences decoding) with AVX-512 VNNI on 256-bit
-// vectors, in register tiles of two weight rows by four tokens.
+// vectors, in register tiles of four (or, for few tokens, two) weight rows by four tokens.
 //
 // Each weight row is expanded once into unsigned codes (Q8_0 bytes plus 128, Q5_0/Q4_0 codes as stored) and then
-// serves every token; each activation load serves both rows. The codes' offset times each lane's sum of four
+// serves every token; each activation load serves four rows (which also halves what a long prompt streams from L2
+// per row, against two-row tiles). The codes' offset times each lane's sum of four
 // activation bytes is the seed `vpdpbusd` starts from (precomputed per activation block, as in gemv.c), so one
 // instruction yields the exact int32 lanes of `w . x`. The float steps are the one-token kernel's: the scale product
 // `d_w * d_x` rounded once, one 8-lane fused multiply-add per block in block order, the same horizontal sum. So a
 // token gets bit-identical results alone or in any batch.
 //
 // What is left per block and (row, token) is the floor that float order allows: `vpdpbusd`, a conversion and a fused
-// multiply-add. The scale products of a tile are made eight at a time: a row pair's scales `[d0 x4, d1 x4]` times a
+// multiply-add. The scale products of a tile are made eight at a time: two rows' scales `[d0 x4, d1 x4]` times a
 // token group's `[dx0..dx3, dx0..dx3]`, both laid out once.
 #include "wk_internal.h"
 
@@ -75,54 +76,81 @@ static void expand_row_codes(int type, const uint8_t *row, int64_t nb, uint8_t *
     }
 }
 
-/// Register tile of `nr` (1-2) expanded rows by `nt` (1-4) tokens. `scale` holds per block the eight products
-/// `[r0t0..r0t3, r1t0..r1t3]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
+/// Register tile of `nr` (1-4) expanded rows by `nt` (1-4) tokens. `scale` holds per block the sixteen products
+/// `[r0t0..r0t3, r1t0..r1t3, r2.., r3..]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
 WK_TILES_TARGET __attribute__((always_inline))
-static inline void tile(const int nr, const int nt, const uint8_t *const codes[2], const float *scale, int64_t nb,
-                        const wk_q8_block *const a[4], const int32_t *const seed[4], float out[2][4]) {
-    __m256 acc[2][4];
+static inline void tile(const int nr, const int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
+                        const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
+    __m256 acc[4][4];
     for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
-        __m256i w[2];
+        __m256i w[4];
         for (int r = 0; r < nr; r++) w[r] = _mm256_load_si256((const __m256i *)(codes[r] + 32 * i));
         for (int t = 0; t < nt; t++) {
             const __m256i x = wk_load32(a[t][i].qs);
             const __m256i s0 = _mm256_loadu_si256((const __m256i *)(seed[t] + 8 * i));
             for (int r = 0; r < nr; r++) {
                 const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(s0, w[r], x));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(scale[8 * i + 4 * r + t]), s, acc[r][t]);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(scale[16 * i + 4 * r + t]), s, acc[r][t]);
             }
         }
     }
     for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) out[r][t] = wk_hsum(acc[r][t]);
 }
 
+/// `tile` with constant shapes, so each call is specialised with its accumulators in registers.
+WK_TILES_TARGET
+static void tile_any(int nr, int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
+                     const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
+#define WK_TILE_CASE(R, T) \
+    case 8 * R + T: tile(R, T, codes, scale, nb, a, seed, out); return;
+    switch (8 * nr + nt) {
+    WK_TILE_CASE(4, 4) WK_TILE_CASE(4, 3) WK_TILE_CASE(4, 2) WK_TILE_CASE(4, 1)
+    WK_TILE_CASE(3, 4) WK_TILE_CASE(3, 3) WK_TILE_CASE(3, 2) WK_TILE_CASE(3, 1)
+    WK_TILE_CASE(2, 4) WK_TILE_CASE(2, 3) WK_TILE_CASE(2, 2) WK_TILE_CASE(2, 1)
+    WK_TILE_CASE(1, 4) WK_TILE_CASE(1, 3) WK_TILE_CASE(1, 2) WK_TILE_CASE(1, 1)
+    default: return;
+    }
+#undef WK_TILE_CASE
+}
+
 WK_TILES_TARGET
 void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1,
                         const wk_q8_block *x, void *extra, int64_t nb, int64_t tokens, float *y, int64_t y_stride,
                         const float *bias) {
-    uint8_t code_buf[2][WK_TILE_MAX_BLOCKS * 32] __attribute__((aligned(32)));
-    float d[2][WK_TILE_MAX_BLOCKS];
-    float row_scales[WK_TILE_MAX_BLOCKS * 8] __attribute__((aligned(32)));
-    float scale[WK_TILE_MAX_BLOCKS * 8] __attribute__((aligned(32)));
-    const uint8_t *const codes[2] = {code_buf[0], code_buf[1]};
+    // The rows' codes lie back to back (rows a fixed 8 KiB apart would share L1 sets).
+    uint8_t code_buf[4 * WK_TILE_MAX_BLOCKS * 32] __attribute__((aligned(32)));
+    float d[4][WK_TILE_MAX_BLOCKS];
+    float row_scales[WK_TILE_MAX_BLOCKS * 16] __attribute__((aligned(32)));
+    float scale[WK_TILE_MAX_BLOCKS * 16] __attribute__((aligned(32)));
+    uint8_t *const codes[4] = {code_buf, code_buf + 32 * nb, code_buf + 64 * nb, code_buf + 96 * nb};
     const int32_t *seeds = seeds_of(extra);
     const float *group_scales = group_scales_of(extra, nb, tokens);
-    for (int64_t r = r0; r < r1; r += 2) {
-        const int nr = r + 1 < r1 ? 2 : 1;
-        // The next row pair comes from memory while this one computes (weights are read once per product).
-        const char *next = (const char *)(w + (size_t)(r + 2) * row_bytes);
-        for (size_t p = 0; p < 2 * row_bytes; p += 64) _mm_prefetch(next + p, _MM_HINT_T0);
-        for (int k = 0; k < nr; k++) expand_row_codes(type, w + (size_t)(r + k) * row_bytes, nb, code_buf[k], d[k]);
+    // Four-row tiles pay off with many tokens (a long prompt); with fewer, two-row tiles run faster.
+    const int step = tokens >= 16 ? 4 : 2;
+    for (int64_t r = r0; r < r1; r += step) {
+        const int nr = r1 - r < step ? (int)(r1 - r) : step;
+        // The next tile's rows come from memory while these compute (weights are read once per product).
+        const char *next = (const char *)(w + (size_t)(r + step) * row_bytes);
+        for (size_t p = 0; p < (size_t)step * row_bytes; p += 64) _mm_prefetch(next + p, _MM_HINT_T0);
+        for (int k = 0; k < nr; k++) expand_row_codes(type, w + (size_t)(r + k) * row_bytes, nb, codes[k], d[k]);
         for (int64_t i = 0; i < nb; i++) {
-            const __m256 lo = _mm256_set1_ps(d[0][i]), hi = _mm256_set1_ps(d[nr - 1][i]);
-            _mm256_store_ps(row_scales + 8 * i, _mm256_insertf128_ps(lo, _mm256_castps256_ps128(hi), 1));
+            for (int half = 0; half < step / 2; half++) {
+                // Rows past the last repeat it; their lanes are computed and never stored.
+                const int lo = 2 * half < nr ? 2 * half : nr - 1, hi = 2 * half + 1 < nr ? 2 * half + 1 : nr - 1;
+                const __m256 v = _mm256_insertf128_ps(_mm256_set1_ps(d[lo][i]), _mm_set1_ps(d[hi][i]), 1);
+                _mm256_store_ps(row_scales + 16 * i + 8 * half, v);
+            }
         }
         for (int64_t g = 0; g < tokens; g += 4) {
             const int nt = tokens - g < 4 ? (int)(tokens - g) : 4;
             const float *gs = group_scales + (g / 4) * nb * 8;
             for (int64_t i = 0; i < nb; i++) {
-                _mm256_store_ps(scale + 8 * i, _mm256_mul_ps(_mm256_load_ps(row_scales + 8 * i), _mm256_loadu_ps(gs + 8 * i)));
+                const __m256 dx = _mm256_loadu_ps(gs + 8 * i);
+                _mm256_store_ps(scale + 16 * i, _mm256_mul_ps(_mm256_load_ps(row_scales + 16 * i), dx));
+                if (step == 4) {
+                    _mm256_store_ps(scale + 16 * i + 8, _mm256_mul_ps(_mm256_load_ps(row_scales + 16 * i + 8), dx));
+                }
             }
             const wk_q8_block *a[4];
             const int32_t *sd[4];
@@ -131,16 +159,8 @@ void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0
                 a[k] = x + t * nb;
                 sd[k] = seeds + t * nb * 8;
             }
-            float out[2][4];
-            // Constant tile shapes, so each call is specialised with its accumulators in registers.
-            if (nr == 2 && nt == 4) tile(2, 4, codes, scale, nb, a, sd, out);
-            else if (nr == 2 && nt == 3) tile(2, 3, codes, scale, nb, a, sd, out);
-            else if (nr == 2 && nt == 2) tile(2, 2, codes, scale, nb, a, sd, out);
-            else if (nr == 2) tile(2, 1, codes, scale, nb, a, sd, out);
-            else if (nt == 4) tile(1, 4, codes, scale, nb, a, sd, out);
-            else if (nt == 3) tile(1, 3, codes, scale, nb, a, sd, out);
-            else if (nt == 2) tile(1, 2, codes, scale, nb, a, sd, out);
-            else tile(1, 1, codes, scale, nb, a, sd, out);
+            float out[4][4];
+            tile_any(nr, nt, codes, scale, nb, a, sd, out);
             for (int k = 0; k < nr; k++) {
                 for (int t = 0; t < nt; t++) {
                     y[(g + t) * y_stride + r + k] = bias ? out[k][t] + bias[r + k] : out[k][t];

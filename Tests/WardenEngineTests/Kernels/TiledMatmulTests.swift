@@ -3,12 +3,15 @@ import Foundation
 import Testing
 @testable import WardenEngine
 
-/// The batched products run weight rows in tiles (two rows by four tokens for Q8_0/Q5_0/Q4_0 with AVX-512 VNNI, one
-/// row by four tokens for Q4_K/Q6_K), so the edges matter: an odd last row, a last group of one to three tokens,
+/// The batched products run weight rows in tiles (two or four rows by four tokens for Q8_0/Q5_0/Q4_0 with AVX-512
+/// VNNI, one row by four tokens for Q4_K/Q6_K), so the edges matter: an odd last row, a last group of one to three tokens,
 /// rows split across tasks. Each token's results must still equal what the one-token kernel gives it, bit for bit.
 @Suite("Tiled batched matrix products")
 struct TiledMatmulTests {
-    static let shapes: [(rows: Int, tokens: Int)] = [(37, 2), (37, 3), (1, 5), (45, 4), (33, 7), (129, 16)]
+    /// Two-row tiles below 16 tokens, four-row tiles from 16 on; tasks of 16 rows leave 1-3 rows in a last tile.
+    static let shapes: [(rows: Int, tokens: Int)] = [
+        (37, 2), (37, 3), (1, 5), (45, 4), (33, 7), (129, 16), (35, 17), (18, 20), (7, 33),
+    ]
 
     @Test("every token of every tile shape gets bit-identical results to the one-token kernel",
           arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
