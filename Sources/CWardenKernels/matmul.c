@@ -109,11 +109,6 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         const int64_t supers = job->cols / WK_QK_K;
         for (int64_t r = r0; r < r1; r++) {
             const void *row = job->w + (size_t)r * job->row_bytes;
-            if (job->tokens < 4) {
-                // Few tokens do not hide the memory latency of a row: fetch the row after next meanwhile.
-                const char *ahead = (const char *)row + 2 * job->row_bytes;
-                for (size_t p = 0; p < job->row_bytes; p += 64) _mm_prefetch(ahead + p, _MM_HINT_T0);
-            }
             for (int64_t g = 0; g < job->tokens; g += 4) {
                 const int nt = job->tokens - g < 4 ? (int)(job->tokens - g) : 4;
                 const wk_q8_block *a[4];
@@ -144,62 +139,149 @@ static void matmul_task(void *raw, int64_t task, int thread) {
     }
 }
 
-size_t wk_matmul_scratch_bytes(int64_t cols, int64_t tokens) {
-    // The activation blocks, then what the kernel that takes them needs beside them: the VNNI tiles' seeds and
-    // scales, the one-token kernel's seeds (gemv.c), or the K types' super-block sums (4 bytes per block).
-    const size_t blocks = (size_t)(cols / WK_QK) * (size_t)tokens;
-    size_t extra = blocks * sizeof(int32_t);
+/// Bytes each product needs beside the shared activation blocks: the VNNI tiles' seeds and scales, the one-token
+/// kernel's seeds (gemv.c), or the K types' super-block sums (4 bytes per block).
+static size_t extra_bytes(int64_t cols, int64_t tokens) {
+    size_t extra = (size_t)(cols / WK_QK) * (size_t)tokens * sizeof(int32_t);
     const size_t tiles = wk_tiles_vnni_extra_bytes(cols, tokens), gemv = wk_gemv_seed_bytes(cols);
     if (tiles > extra) extra = tiles;
     if (gemv > extra) extra = gemv;
-    return blocks * sizeof(wk_q8_block) + extra;
+    return (extra + 63) & ~(size_t)63;
+}
+
+static size_t activation_bytes(int64_t cols, int64_t tokens) {
+    return ((size_t)(cols / WK_QK) * (size_t)tokens * sizeof(wk_q8_block) + 63) & ~(size_t)63;
+}
+
+size_t wk_matmul_scratch_bytes(int64_t cols, int64_t tokens) { return wk_matmul_multi_scratch_bytes(cols, tokens, 1); }
+
+size_t wk_matmul_multi_scratch_bytes(int64_t cols, int64_t tokens, int count) {
+    return activation_bytes(cols, tokens) + (size_t)(count > 0 ? count : 1) * extra_bytes(cols, tokens);
+}
+
+/// Sets up `job` for one product: what its kernel needs beside the activation blocks `xq` goes into `extra`.
+static void prepare_job(wk_matmul_job *job, wk_q8_block *xq, void *extra) {
+    const int type = job->type;
+    const int64_t cols = job->cols, tokens = job->tokens, nb = cols / WK_QK;
+    job->xq = xq;
+    if (tokens == 1 && wk_gemv_supported(type)) {
+        wk_gemv_seeds(type, xq, nb, extra);
+        job->gemv_seeds = extra;
+    } else if (tokens >= 2 && wk_tiles_vnni_supported(type, cols)) {
+        wk_tiles_vnni_prepare(type, xq, nb, tokens, extra);
+        job->vnni_tiles = extra;
+    } else if ((type == WK_TYPE_Q4_K || type == WK_TYPE_Q6_K) && wk_type_q8_mode(type) == WK_Q8_SUPERBLOCK &&
+               cols % WK_QK_K == 0) {
+        int16_t *bsums = extra;  // 16 int16 per super-block
+        for (int64_t t = 0; t < tokens; t++) wk_q8_superblock_bsums(xq + t * nb, cols / WK_QK_K, bsums + t * (cols / WK_QK_K) * 16);
+        job->x_bsums = bsums;
+    }
+}
+
+/// Rows per task for a product of `rows` rows on `threads` threads.
+static int64_t rows_per_task(int64_t rows, int64_t tokens, int threads) {
+    if (tokens > 1) return 16;
+    // About four tasks per thread: enough that a late or busy thread leaves little to wait for, few enough that
+    // each task streams a long stretch of weights. (32 tasks per thread made claiming and restarting streams cost
+    // about a sixth of generation: tg128 81 -> 89-98 tokens/s with four.)
+    int64_t per_task = rows / ((int64_t)threads * 4);
+    if (per_task < 32) per_task = 32;
+    if (per_task > 256) per_task = 256;
+    return per_task;
+}
+
+#define WK_MAX_PARTS 8
+#define WK_FUSE_MAX_TOKENS 16  // products of more tokens than this run as separate jobs (see wk_matmul_multi)
+
+/// Several products of one input run as one job: task `i` of the job is task `i - first[p]` of product `p`.
+typedef struct {
+    int count;
+    wk_matmul_job jobs[WK_MAX_PARTS];
+    int64_t first[WK_MAX_PARTS + 1];
+} wk_multi_job;
+
+static void multi_task(void *raw, int64_t task, int thread) {
+    const wk_multi_job *multi = raw;
+    int p = 0;
+    while (task >= multi->first[p + 1]) p++;
+    matmul_task((void *)&multi->jobs[p], task - multi->first[p], thread);
+}
+
+void wk_matmul_multi(wk_pool *pool, const wk_matmul_part *parts, int count, int64_t cols, const float *x,
+                     int64_t x_stride, int64_t tokens, void *scratch) {
+    if (count <= 0) return;
+    // One quantization of the input serves every product only when they all quantize it the same way.
+    int shared = count <= WK_MAX_PARTS;
+    for (int p = 1; p < count && shared; p++) {
+        shared = wk_type_uses_q8(parts[p].type) == wk_type_uses_q8(parts[0].type) &&
+                 wk_type_q8_mode(parts[p].type) == wk_type_q8_mode(parts[0].type);
+    }
+    if (!shared) {
+        for (int p = 0; p < count; p++) wk_matmul_multi(pool, parts + p, 1, cols, x, x_stride, tokens, scratch);
+        return;
+    }
+    wk_multi_job multi = {.count = count};
+    wk_q8_block *xq = NULL;
+    if (wk_type_uses_q8(parts[0].type)) {
+        xq = scratch;
+        const int mode = wk_type_q8_mode(parts[0].type);
+        for (int64_t t = 0; t < tokens; t++) wk_quantize_q8_mode(x + t * x_stride, xq + t * (cols / WK_QK), cols, mode);
+    }
+    const int threads = wk_pool_threads(pool);
+    char *extras = (char *)scratch + activation_bytes(cols, tokens);
+    const size_t extra_size = extra_bytes(cols, tokens);
+    if (tokens > WK_FUSE_MAX_TOKENS) {
+        // A prompt's products are long jobs, so meeting once per product costs nothing; what matters is that the
+        // kernel's extra data (seeds, scales: hundreds of KB) stays in L2, so each product reuses one region.
+        for (int p = 0; p < count; p++) {
+            wk_matmul_job job = {
+                .type = parts[p].type, .w = parts[p].w, .row_bytes = parts[p].row_bytes, .rows = parts[p].rows,
+                .cols = cols, .xf = x, .x_stride = x_stride, .tokens = tokens, .y = parts[p].y,
+                .y_stride = parts[p].y_stride, .bias = parts[p].bias,
+            };
+            if (xq) prepare_job(&job, xq, extras);
+            const int parallel = threads > 1 && job.rows * cols * tokens >= WK_PARALLEL_MIN_WORK;
+            job.rows_per_task = parallel ? rows_per_task(job.rows, tokens, threads) : job.rows;
+            wk_pool_run(pool, matmul_task, &job, (job.rows + job.rows_per_task - 1) / job.rows_per_task, parallel);
+        }
+        return;
+    }
+    int64_t work = 0;
+    for (int p = 0; p < count; p++) work += parts[p].rows * cols * tokens;
+    const int parallel = threads > 1 && work >= WK_PARALLEL_MIN_WORK;
+    multi.first[0] = 0;
+    for (int p = 0; p < count; p++) {
+        wk_matmul_job *job = &multi.jobs[p];
+        *job = (wk_matmul_job){
+            .type = parts[p].type, .w = parts[p].w, .row_bytes = parts[p].row_bytes, .rows = parts[p].rows,
+            .cols = cols, .xf = x, .x_stride = x_stride, .tokens = tokens, .y = parts[p].y,
+            .y_stride = parts[p].y_stride, .bias = parts[p].bias,
+        };
+        if (xq) {
+            // Products of one type share what their kernel prepared (it depends on the type and the input only).
+            int same = -1;
+            for (int q = 0; q < p && same < 0; q++) if (parts[q].type == parts[p].type) same = q;
+            if (same >= 0) {
+                const wk_matmul_job *prepared = &multi.jobs[same];
+                job->xq = prepared->xq;
+                job->gemv_seeds = prepared->gemv_seeds;
+                job->vnni_tiles = prepared->vnni_tiles;
+                job->x_bsums = prepared->x_bsums;
+            } else {
+                prepare_job(job, xq, extras + (size_t)p * extra_size);
+            }
+        }
+        job->rows_per_task = parallel ? rows_per_task(job->rows, tokens, threads) : job->rows;
+        multi.first[p + 1] = multi.first[p] + (job->rows + job->rows_per_task - 1) / job->rows_per_task;
+    }
+    wk_pool_run(pool, multi_task, &multi, multi.first[count], parallel);
 }
 
 void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t rows, int64_t cols,
                const float *x, int64_t x_stride, int64_t tokens, float *y, int64_t y_stride, const float *bias,
                void *scratch) {
-    wk_matmul_job job = {
-        .type = type, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols, .xf = x, .x_stride = x_stride,
-        .xq = NULL, .tokens = tokens, .y = y, .y_stride = y_stride, .bias = bias,
+    const wk_matmul_part part = {
+        .type = type, .w = w, .row_bytes = row_bytes, .rows = rows, .y = y, .y_stride = y_stride, .bias = bias,
     };
-    if (wk_type_uses_q8(type)) {
-        wk_q8_block *q = scratch;
-        const int mode = wk_type_q8_mode(type);
-        for (int64_t t = 0; t < tokens; t++) wk_quantize_q8_mode(x + t * x_stride, q + t * (cols / WK_QK), cols, mode);
-        job.xq = q;
-        if (tokens == 1 && wk_gemv_supported(type)) {
-            int32_t *seeds = (int32_t *)(q + cols / WK_QK);
-            wk_gemv_seeds(type, q, cols / WK_QK, seeds);
-            job.gemv_seeds = seeds;
-        } else if (tokens >= 2 && wk_tiles_vnni_supported(type, cols)) {
-            void *extra = q + tokens * (cols / WK_QK);
-            wk_tiles_vnni_prepare(type, q, cols / WK_QK, tokens, extra);
-            job.vnni_tiles = extra;
-        } else if ((type == WK_TYPE_Q4_K || type == WK_TYPE_Q6_K) && mode == WK_Q8_SUPERBLOCK &&
-                   cols % WK_QK_K == 0) {
-            // 16 int16 per super-block: 4 bytes per activation block, the space the float scales take above.
-            int16_t *bsums = (int16_t *)(q + tokens * (cols / WK_QK));
-            for (int64_t t = 0; t < tokens; t++) {
-                wk_q8_superblock_bsums(q + t * (cols / WK_QK), cols / WK_QK_K, bsums + t * (cols / WK_QK_K) * 16);
-            }
-            job.x_bsums = bsums;
-        }
-    }
-    const int threads = wk_pool_threads(pool);
-    const int64_t work = rows * cols * tokens;
-    const int parallel = threads > 1 && work >= WK_PARALLEL_MIN_WORK;
-    int64_t per_task;
-    if (tokens == 1) {
-        // About four tasks per thread: enough that a late or busy thread leaves little to wait for, few enough
-        // that each task streams a long stretch of weights. (32 tasks per thread made claiming and restarting
-        // streams cost about a sixth of generation: tg128 81 -> 89-98 tokens/s with four.)
-        per_task = rows / ((int64_t)threads * 4);
-        if (per_task < 32) per_task = 32;
-        if (per_task > 256) per_task = 256;
-    } else {
-        per_task = 16;
-    }
-    if (!parallel) per_task = rows;
-    job.rows_per_task = per_task;
-    wk_pool_run(pool, matmul_task, &job, (rows + per_task - 1) / per_task, parallel);
+    wk_matmul_multi(pool, &part, 1, cols, x, x_stride, tokens, scratch);
 }

@@ -97,6 +97,25 @@ void wk_matmul(wk_pool *pool, int type, const void *w, size_t row_bytes, int64_t
                const float *x, int64_t x_stride, int64_t tokens, float *y, int64_t y_stride, const float *bias,
                void *scratch);
 
+/// One product of `wk_matmul_multi`: a weight matrix (as in `wk_matmul`) and where its results go.
+typedef struct {
+    int type;
+    const void *w;
+    size_t row_bytes;
+    int64_t rows;
+    float *y;
+    int64_t y_stride;
+    const float *bias;
+} wk_matmul_part;
+
+/// Bytes of scratch `wk_matmul_multi` needs for `count` products of `tokens` activations of `cols` values.
+size_t wk_matmul_multi_scratch_bytes(int64_t cols, int64_t tokens, int count);
+/// `count` products of the same input (say a layer's query, key and value), each as `wk_matmul` computes it, bit for
+/// bit. They run as one job of the pool, with the input quantized once when they all quantize it the same way, so
+/// the threads meet once instead of once per product.
+void wk_matmul_multi(wk_pool *pool, const wk_matmul_part *parts, int count, int64_t cols, const float *x,
+                     int64_t x_stride, int64_t tokens, void *scratch);
+
 /// RMS normalisation of `rows` rows of `dim` values in place: `x * weight / sqrt(mean(x^2) + eps)`.
 void wk_rms_norm(float *x, const float *weight, int64_t rows, int64_t dim, float eps);
 /// The same, from `x` into `out` (which may equal `x`).

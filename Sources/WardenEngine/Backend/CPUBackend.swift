@@ -49,6 +49,25 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
             Int64(weight.columns), input, Int64(inputStride), Int64(tokens), output, Int64(outputStride), bias, scratch)
     }
 
+    public func matmul(_ products: [MatmulProduct], input: UnsafePointer<Float>, inputStride: Int, tokens: Int) {
+        guard let first = products.first else { return }
+        let columns = first.weight.columns
+        guard products.allSatisfy({ $0.weight.columns == columns }) else {
+            for product in products {
+                matmul(product.weight, input: input, inputStride: inputStride, tokens: tokens, output: product.output,
+                       outputStride: product.outputStride, bias: product.bias)
+            }
+            return
+        }
+        ensureScratch(wk_matmul_multi_scratch_bytes(Int64(columns), Int64(tokens), Int32(products.count)))
+        let parts = products.map {
+            wk_matmul_part(
+                type: Int32($0.weight.type.rawValue), w: $0.weight.base, row_bytes: $0.weight.rowByteCount,
+                rows: Int64($0.weight.rows), y: $0.output, y_stride: Int64($0.outputStride), bias: $0.bias)
+        }
+        wk_matmul_multi(pool, parts, Int32(parts.count), Int64(columns), input, Int64(inputStride), Int64(tokens), scratch)
+    }
+
     public func embeddingRow(_ table: WeightMatrix, row: Int, scale: Float, into output: UnsafeMutablePointer<Float>) {
         table.dequantizeRow(row, into: output)
         if scale != 1 {

@@ -16,6 +16,11 @@ public protocol ComputeBackend: AnyObject, Sendable {
         _ weight: WeightMatrix, input: UnsafePointer<Float>, inputStride: Int, tokens: Int,
         output: UnsafeMutablePointer<Float>, outputStride: Int, bias: UnsafePointer<Float>?)
 
+    /// Several products of the same input (a layer's query, key and value; its gate and up projections), each as
+    /// `matmul` computes it. One call lets a backend prepare the input once and run them together; the default runs
+    /// them one by one.
+    func matmul(_ products: [MatmulProduct], input: UnsafePointer<Float>, inputStride: Int, tokens: Int)
+
     /// Writes row `row` of `table` (an embedding) as floats, times `scale`.
     func embeddingRow(_ table: WeightMatrix, row: Int, scale: Float, into output: UnsafeMutablePointer<Float>)
 
@@ -45,6 +50,30 @@ public protocol ComputeBackend: AnyObject, Sendable {
     func pagedAttention(
         queries: UnsafePointer<Float>, rows: [PagedAttentionRow], cache: PagedCacheLayer, shape: AttentionShape,
         output: UnsafeMutablePointer<Float>)
+}
+
+/// One product of `ComputeBackend.matmul(_:input:inputStride:tokens:)`: a weight matrix and where its results go.
+public struct MatmulProduct: @unchecked Sendable {
+    public var weight: WeightMatrix
+    public var output: UnsafeMutablePointer<Float>
+    public var outputStride: Int
+    public var bias: UnsafePointer<Float>?
+
+    public init(weight: WeightMatrix, output: UnsafeMutablePointer<Float>, outputStride: Int, bias: UnsafePointer<Float>?) {
+        self.weight = weight
+        self.output = output
+        self.outputStride = outputStride
+        self.bias = bias
+    }
+}
+
+extension ComputeBackend {
+    public func matmul(_ products: [MatmulProduct], input: UnsafePointer<Float>, inputStride: Int, tokens: Int) {
+        for product in products {
+            matmul(product.weight, input: input, inputStride: inputStride, tokens: tokens, output: product.output,
+                   outputStride: product.outputStride, bias: product.bias)
+        }
+    }
 }
 
 /// One query token's view of its sequence's paged cache: positions `first ..< first + count`, position p in block

@@ -155,9 +155,13 @@ final class TransformerModel: @unchecked Sendable {
             backend.rmsNorm(s.hidden, output: s.normed, weight: $0.baseAddress!, rows: tokens, dimension: dim,
                             epsilon: hp.rmsEpsilon)
         }
-        matmul(w.query, s.normed, dim, tokens, s.query, qDim, w.queryBias)
-        matmul(w.key, s.normed, dim, tokens, s.key, kvDim, w.keyBias)
-        matmul(w.value, s.normed, dim, tokens, s.value, kvDim, w.valueBias)
+        withBiases([w.queryBias, w.keyBias, w.valueBias]) { biases in
+            backend.matmul(
+                [MatmulProduct(weight: w.query, output: s.query, outputStride: qDim, bias: biases[0]),
+                 MatmulProduct(weight: w.key, output: s.key, outputStride: kvDim, bias: biases[1]),
+                 MatmulProduct(weight: w.value, output: s.value, outputStride: kvDim, bias: biases[2])],
+                input: s.normed, inputStride: dim, tokens: tokens)
+        }
         if let qn = w.queryNorm, let kn = w.keyNorm {
             qn.withUnsafeBufferPointer {
                 backend.rmsNorm(s.query, output: s.query, weight: $0.baseAddress!, rows: tokens * hp.headCount,
@@ -194,8 +198,10 @@ final class TransformerModel: @unchecked Sendable {
                             epsilon: hp.rmsEpsilon)
         }
         let ff = hp.feedForwardLength
-        matmul(w.gate, s.normed, dim, tokens, s.gate, ff, nil)
-        matmul(w.up, s.normed, dim, tokens, s.up, ff, nil)
+        backend.matmul(
+            [MatmulProduct(weight: w.gate, output: s.gate, outputStride: ff, bias: nil),
+             MatmulProduct(weight: w.up, output: s.up, outputStride: ff, bias: nil)],
+            input: s.normed, inputStride: dim, tokens: tokens)
         backend.gatedActivation(
             hp.architecture == .gemma3 ? .gelu : .silu, gate: s.gate, up: s.up, output: s.gate, tokens: tokens,
             count: ff, rowStride: ff)
@@ -260,6 +266,23 @@ final class TransformerModel: @unchecked Sendable {
             backend.matmul(weight, input: input, inputStride: inputStride, tokens: tokens, output: output,
                            outputStride: outputStride, bias: nil)
         }
+    }
+
+    /// Calls `body` with pointers to the optional bias vectors, valid for the call.
+    private func withBiases<R>(_ biases: [[Float]?], _ body: ([UnsafePointer<Float>?]) -> R) -> R {
+        var pointers: [UnsafePointer<Float>?] = []
+        func next(_ index: Int) -> R {
+            guard index < biases.count else { return body(pointers) }
+            guard let bias = biases[index] else {
+                pointers.append(nil)
+                return next(index + 1)
+            }
+            return bias.withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress)
+                return next(index + 1)
+            }
+        }
+        return next(0)
     }
 
     private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ count: Int) {
