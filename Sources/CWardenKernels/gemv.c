@@ -35,6 +35,8 @@ int wk_cpu_has_vnni(void) {
     return v == 2;
 }
 
+int wk_vnni_in_use(void) { return wk_cpu_has_vnni(); }
+
 int wk_gemv_supported(int type) {
     return (type == WK_TYPE_Q8_0 || type == WK_TYPE_Q5_0 || type == WK_TYPE_Q4_0) && wk_cpu_has_vnni();
 }

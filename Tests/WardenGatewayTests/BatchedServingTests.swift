@@ -53,7 +53,9 @@ import WardenTesting
 
     @Test func aFullQueueAnswers429WithRetryAfterAndReadyzSaysSo() async throws {
         let (server, curl) = try await routes.startServer(maxQueuedRequests: 1, maxRunningSequences: 1)
-        let long = #"{"model":"gemma-3-270m","prompt":"Once upon a time","max_tokens":64,"temperature":0,"stream":true}"#
+        // Long enough (greedy, no end-of-text before 400 tokens) that the first request is still running when the
+        // third arrives: 64 tokens took only 0.6 s once generation reached 100 tokens/s, and the queue drained.
+        let long = #"{"model":"gemma-3-270m","prompt":"Once upon a time","max_tokens":256,"temperature":0,"stream":true}"#
         let running = Task { try await curl.request(server.baseURL + "/v1/completions", method: "POST", body: Array(long.utf8)) }
         _ = try await waitForEngine(curl, server) { $0["running_sequences"] as? Int == 1 }
         let waiting = Task { try await curl.request(server.baseURL + "/v1/completions", method: "POST", body: Array(long.utf8)) }

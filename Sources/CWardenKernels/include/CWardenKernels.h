@@ -66,6 +66,8 @@ void wk_quantize_q8_mode(const float *x, wk_q8_block *dst, int64_t n, int mode);
 /// Turns the AVX-512 VNNI kernels off (0) or back on where the CPU has them (1), so tests can hold the portable AVX2
 /// kernels to the same results on a VNNI machine. Results never depend on it; only which code computes them.
 void wk_set_vnni_enabled(int enabled);
+/// 1 when the kernels use AVX-512 VNNI (the CPU has it and it is not turned off), else 0.
+int wk_vnni_in_use(void);
 /// Dot product of one weight row of `n` values with an activation: `xq` for the Q8 types, `xf` for the float types.
 float wk_vec_dot(int type, const void *row, const wk_q8_block *xq, const float *xf, int64_t n);
 

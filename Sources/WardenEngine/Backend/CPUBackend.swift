@@ -1,7 +1,8 @@
 import Foundation
 import CWardenKernels
 
-/// The CPU backend: AVX2/FMA/F16C kernels, multi-threaded on a pool of worker threads that sleep when idle.
+/// The CPU backend: AVX2/FMA/F16C kernels (AVX-512 VNNI ones where the CPU has them, chosen at run time),
+/// multi-threaded on a pool of worker threads that sleep when idle.
 ///
 /// Not reentrant: the engine calls it from its single compute thread. `@unchecked Sendable` is sound under that rule,
 /// which `InferenceEngine` enforces by owning the only compute thread.
@@ -30,7 +31,8 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
         max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    public var name: String { "cpu-avx2 (\(threads) threads)" }
+    /// Names the widest kernel set in use, so benchmark figures say which code produced them.
+    public var name: String { "\(wk_vnni_in_use() != 0 ? "cpu-avx512-vnni" : "cpu-avx2") (\(threads) threads)" }
 
     private func ensureScratch(_ bytes: Int) {
         guard bytes > scratchBytes else { return }
