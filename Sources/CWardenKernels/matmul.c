@@ -178,9 +178,11 @@ static void prepare_job(wk_matmul_job *job, wk_q8_block *xq, void *extra) {
     }
 }
 
+#define WK_FUSE_MAX_TOKENS 16  // products of more tokens than this run as separate jobs (see wk_matmul_multi)
+
 /// Rows per task for a product of `rows` rows on `threads` threads.
 static int64_t rows_per_task(int64_t rows, int64_t tokens, int threads) {
-    if (tokens > 1) return 16;
+    if (tokens > WK_FUSE_MAX_TOKENS) return 16;
     // About four tasks per thread: enough that a late or busy thread leaves little to wait for, few enough that
     // each task streams a long stretch of weights. (32 tasks per thread made claiming and restarting streams cost
     // about a sixth of generation: tg128 81 -> 89-98 tokens/s with four.)
@@ -191,7 +193,6 @@ static int64_t rows_per_task(int64_t rows, int64_t tokens, int threads) {
 }
 
 #define WK_MAX_PARTS 8
-#define WK_FUSE_MAX_TOKENS 16  // products of more tokens than this run as separate jobs (see wk_matmul_multi)
 
 /// Several products of one input run as one job: task `i` of the job is task `i - first[p]` of product `p`.
 typedef struct {
