@@ -1,7 +1,7 @@
 import Foundation
 
-/// A model loaded from a GGUF file: its validated weights (memory-mapped, never copied), hyperparameters and the
-/// file itself, from which the tokenizer and chat template are built.
+/// A model loaded from a GGUF file: its validated weights (read once into private memory by `load`, then never
+/// copied), hyperparameters and the file itself, from which the tokenizer and chat template are built.
 public final class LanguageModel: Sendable {
     /// Where the model was loaded from.
     public let path: String
@@ -26,15 +26,24 @@ public final class LanguageModel: Sendable {
         public var fraction: Double { bytesTotal == 0 ? 1 : Double(bytesLoaded) / Double(bytesTotal) }
     }
 
-    /// Opens, validates and maps the model at `path`, then reads its weights into the page cache, reporting progress.
-    /// Fails with a clear error for a file that is not GGUF, an unsupported architecture, or missing or
-    /// mis-shaped tensors.
+    /// Reads the model at `path` into private memory (huge pages where the kernel allows: weights stream faster
+    /// than through a file mapping), reporting progress, and validates it. Fails with a clear error for a file that
+    /// is not GGUF, an unsupported architecture, or missing or mis-shaped tensors.
     public static func load(
         path: String, progress: (@Sendable (LoadProgress) -> Void)? = nil
     ) throws(EngineError) -> LanguageModel {
         let file: GGUFFile
-        do { file = try GGUFFile(path: path) } catch { throw EngineError(.invalidModelFile, "\(error)") }
-        return try LanguageModel(file: file, path: path, progress: progress)
+        var lastReport = 0
+        do {
+            file = try GGUFFile(readingPath: path) { read, total in
+                guard let progress, read - lastReport >= 8 << 20 || read == total else { return }
+                lastReport = read
+                progress(LoadProgress(bytesLoaded: read, bytesTotal: total))
+            }
+        } catch {
+            throw EngineError(.invalidModelFile, "\(error)")
+        }
+        return try LanguageModel(file: file, path: path, progress: nil)
     }
 
     /// Builds a model from an already opened file (tests build files in memory with `GGUFWriter`).
