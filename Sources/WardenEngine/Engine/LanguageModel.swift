@@ -68,7 +68,8 @@ public final class LanguageModel: Sendable {
     }
 
     /// Faults every page of the tensor data in, in order, so the first request does not pay for disk reads and the
-    /// caller can show progress. Reads one byte per page; the mapping stays shared with the page cache.
+    /// caller can show progress. Reads one byte per page. (A file from `load` was read whole already, so this only
+    /// matters for files opened by mapping, and costs a few milliseconds otherwise.)
     private static func touchPages(file: GGUFFile, progress: (@Sendable (LoadProgress) -> Void)?) {
         file.prefetch()
         let total = file.tensors.reduce(0) { $0 + $1.byteCount }
