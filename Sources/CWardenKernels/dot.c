@@ -200,6 +200,13 @@ void wk_q8_superblock_bsums(const wk_q8_block *a, int64_t supers, int16_t *out) 
     for (int64_t s = 0; s < supers; s++) _mm256_storeu_si256((__m256i *)(out + 16 * s), superblock_bsums(a + 8 * s));
 }
 
+/// The sums of the eight int32 lanes of each of four vectors, as the four lanes of one vector.
+static inline __m128i sum4_i32(const __m256i v[4]) {
+    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i h = _mm256_hadd_epi32(h01, h23);  // per 128-bit half: partial sums of tokens 0, 1, 2, 3
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
 #define WK_KT(name) name##_avx2
 #define WK_KT_MADD(acc, products, scales) _mm256_add_epi32((acc), _mm256_madd_epi16((products), (scales)))
 #include "k_tile_body.h"
@@ -233,7 +240,27 @@ static void k_tile_vnni(int type, int nt, const void *row, const wk_q8_block *co
         }
     }
 }
+static void q4_k_chunk_vnni_entry(const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks,
+                                  const int16_t *bs, int nt, float *out) {
+    q4_k_chunk_vnni(row, nb, x, blocks, bs, nt, out);
+}
+static void q6_k_chunk_vnni_entry(const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks,
+                                  const int16_t *bs, int nt, float *out) {
+    q6_k_chunk_vnni(row, nb, x, blocks, bs, nt, out);
+}
 #pragma clang attribute pop
+
+void wk_dot_k_chunk(int type, const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks, const int16_t *bsums,
+                    int nt, float *out) {
+    const int vnni = wk_cpu_has_vnni();
+    if (type == WK_TYPE_Q4_K) {
+        if (vnni) q4_k_chunk_vnni_entry(row, nb, x, blocks, bsums, nt, out);
+        else q4_k_chunk_avx2(row, nb, x, blocks, bsums, nt, out);
+    } else {
+        if (vnni) q6_k_chunk_vnni_entry(row, nb, x, blocks, bsums, nt, out);
+        else q6_k_chunk_avx2(row, nb, x, blocks, bsums, nt, out);
+    }
+}
 
 void wk_dot_k_tile(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bsums[4],
                    int64_t nb, float out[4]) {

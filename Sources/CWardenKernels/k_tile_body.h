@@ -90,3 +90,104 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_tile)(const int nt,
     }
     for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
 }
+
+/// `q4_k_tile` for up to WK_K_CHUNK tokens at once (`x`, `bs`: the first token's activations and super-block sums,
+/// the next token's `blocks` and `16 * nb` further on): each super-block is unpacked once for all of them, and the
+/// per-token integer sums of four tokens are reduced together. Per token the integers are the same exact values and
+/// the float steps the same, in super-block order, so results stay bit-identical to the one-token kernel.
+__attribute__((always_inline)) static inline void WK_KT(q4_k_chunk)(const wk_block_q4_k *w, int64_t nb,
+                                                            const wk_q8_block *x, int64_t blocks,
+                                                            const int16_t *bs, int nt, float *out) {
+    float acc[WK_K_CHUNK] __attribute__((aligned(16))) = {0}, acc_min[WK_K_CHUNK] __attribute__((aligned(16))) = {0};
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    for (int64_t i = 0; i < nb; i++) {
+        int sc[8], m[8];
+        int16_t mins[16];
+        for (int j = 0; j < 8; j++) {
+            wk_k_scale_min(j, w[i].scales, &sc[j], &m[j]);
+            mins[2 * j] = mins[2 * j + 1] = (int16_t)m[j];
+        }
+        const __m256i mins16 = _mm256_loadu_si256((const __m256i *)mins);
+        __m256i lo[4], hi[4], scv[8];
+        for (int c = 0; c < 4; c++) {
+            const __m256i bytes = _mm256_loadu_si256((const __m256i *)(w[i].qs + 32 * c));
+            lo[c] = _mm256_and_si256(bytes, low_mask);
+            hi[c] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low_mask);
+        }
+        for (int j = 0; j < 8; j++) scv[j] = _mm256_set1_epi16((int16_t)sc[j]);
+        const __m128 dw = _mm_set1_ps(wk_f16(w[i].d)), dmin = _mm_set1_ps(wk_f16(w[i].dmin));
+        for (int t0 = 0; t0 < nt; t0 += 4) {
+            __m256i isum[4], msum[4];
+            float d8[4];
+            for (int k = 0; k < 4; k++) {
+                // A partial last group repeats its first token; those lanes are never stored.
+                const int t = t0 + k < nt ? t0 + k : t0;
+                const wk_q8_block *xt = x + (int64_t)t * blocks + 8 * i;
+                __m256i s = _mm256_setzero_si256();
+                for (int c = 0; c < 4; c++) {
+                    s = WK_KT_MADD(s, _mm256_maddubs_epi16(lo[c], wk_load32(xt[2 * c].qs)), scv[2 * c]);
+                    s = WK_KT_MADD(s, _mm256_maddubs_epi16(hi[c], wk_load32(xt[2 * c + 1].qs)), scv[2 * c + 1]);
+                }
+                isum[k] = s;
+                msum[k] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs + (int64_t)t * 16 * nb + 16 * i)), mins16);
+                d8[k] = xt[0].d;
+            }
+            // Four tokens' lane sums at once: lane k of the result is token k's exact integer.
+            const __m128i is = sum4_i32(isum), ms = sum4_i32(msum);
+            const __m128 d8v = _mm_loadu_ps(d8);
+            // Per lane exactly `fmaf((float)I, dw * d8, acc)`: the product rounded once, then one fused step.
+            const __m128 a = _mm_fmadd_ps(_mm_cvtepi32_ps(is), _mm_mul_ps(dw, d8v), _mm_load_ps(acc + t0));
+            const __m128 am = _mm_fmadd_ps(_mm_cvtepi32_ps(ms), _mm_mul_ps(dmin, d8v), _mm_load_ps(acc_min + t0));
+            _mm_store_ps(acc + t0, a);
+            _mm_store_ps(acc_min + t0, am);
+        }
+    }
+    for (int t = 0; t < nt; t++) out[t] = acc[t] - acc_min[t];
+}
+
+/// `q6_k_tile` for up to WK_K_CHUNK tokens at once (laid out as for `q4_k_chunk`): each super-block's 6-bit values
+/// and scale vectors are built once for all of them; per token the int32 lanes and float steps are the one-token
+/// kernel's, in super-block order, so results stay bit-identical to it.
+__attribute__((always_inline)) static inline void WK_KT(q6_k_chunk)(const wk_block_q6_k *w, int64_t nb,
+                                                            const wk_q8_block *x, int64_t blocks,
+                                                            const int16_t *bs, int nt, float *out) {
+    __m256 acc[WK_K_CHUNK];
+    for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    const __m256i two_bits = _mm256_set1_epi8(3);
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
+        __m256i q[8], sv[8];
+        for (int half = 0; half < 2; half++) {
+            const uint8_t *ql = w[i].ql + 64 * half;
+            const int8_t *sc = w[i].scales + 8 * half;
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w[i].qh + 32 * half));
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            __m256i *qq = q + 4 * half;
+            qq[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
+            qq[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
+            qq[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
+            qq[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
+            for (int c = 0; c < 4; c++) {
+                sv[4 * half + c] = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
+            }
+        }
+        const float dw = wk_f16(w[i].d);
+        for (int t = 0; t < nt; t++) {
+            const wk_q8_block *xt = x + (int64_t)t * blocks + 8 * i;
+            const __m256i offset = _mm256_slli_epi32(
+                _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs + (int64_t)t * 16 * nb + 16 * i)), scales16), 5);
+            __m256i isum = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(q[k], wk_load32(xt[k].qs)), sv[k]);
+            }
+            isum = _mm256_sub_epi32(isum, offset);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(xt[0].d * dw), _mm256_cvtepi32_ps(isum), acc[t]);
+        }
+    }
+    for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
+}

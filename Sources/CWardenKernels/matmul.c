@@ -109,6 +109,19 @@ static void matmul_task(void *raw, int64_t task, int thread) {
         const int64_t supers = job->cols / WK_QK_K;
         for (int64_t r = r0; r < r1; r++) {
             const void *row = job->w + (size_t)r * job->row_bytes;
+            if (job->tokens >= 8) {
+                // Many tokens (a prompt): unpack each super-block once per WK_K_CHUNK tokens, not once per four.
+                for (int64_t g = 0; g < job->tokens; g += WK_K_CHUNK) {
+                    const int nt = job->tokens - g < WK_K_CHUNK ? (int)(job->tokens - g) : WK_K_CHUNK;
+                    float out[WK_K_CHUNK];
+                    wk_dot_k_chunk(job->type, row, supers, job->xq + g * blocks, blocks,
+                                   job->x_bsums + g * supers * 16, nt, out);
+                    for (int k = 0; k < nt; k++) {
+                        job->y[(g + k) * job->y_stride + r] = job->bias ? out[k] + job->bias[r] : out[k];
+                    }
+                }
+                continue;
+            }
             for (int64_t g = 0; g < job->tokens; g += 4) {
                 const int nt = job->tokens - g < 4 ? (int)(job->tokens - g) : 4;
                 const wk_q8_block *a[4];

@@ -110,6 +110,11 @@ void wk_q8_superblock_bsums(const wk_q8_block *a, int64_t supers, int16_t *out);
 /// sums `bsums[t]` (from `wk_q8_superblock_bsums`): `out[t]` is bit-identical to the one-token row kernel's result.
 void wk_dot_k_tile(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bsums[4],
                    int64_t nb, float out[4]);
+#define WK_K_CHUNK 64  // tokens `wk_dot_k_chunk` takes at once
+/// One Q4_K or Q6_K row of `nb` super-blocks against `nt` (1..WK_K_CHUNK) tokens: token t's activations at
+/// `x + t * blocks` and super-block sums at `bsums + t * 16 * nb`. `out[t]` is bit-identical to the one-token kernel.
+void wk_dot_k_chunk(int type, const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks, const int16_t *bsums,
+                    int nt, float *out);
 
 // MARK: CPU features and the one-token VNNI kernel (gemv.c)
 
