@@ -155,38 +155,63 @@ static float dot_q5_k(const wk_block_q5_k *w, const wk_q8_block *a, int64_t nb) 
     return wk_hsum(acc) + mins;
 }
 
+/// A Q6_K super-block's 256 unsigned 6-bit values as eight vectors of 32 (value order), and for each vector the
+/// int16 scales of its two halves (lanes 0-7 of a `maddubs` product cover values 0-15, lanes 8-15 values 16-31).
+static inline void q6_k_unpack(const wk_block_q6_k *b, __m256i q[8], __m256i sv[8]) {
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    const __m256i two_bits = _mm256_set1_epi8(3);
+    for (int half = 0; half < 2; half++) {
+        const uint8_t *ql = b->ql + 64 * half;
+        const int8_t *sc = b->scales + 8 * half;
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)(b->qh + 32 * half));
+        const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+        const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        __m256i *qq = q + 4 * half;
+        qq[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
+        qq[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
+        qq[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
+        qq[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
+        for (int c = 0; c < 4; c++) {
+            sv[4 * half + c] = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
+        }
+    }
+}
+
+/// A Q4_K super-block's nibbles (`lo[c]`, `hi[c]`: values 64c..64c+31 and 64c+32..64c+63), its eight sub-block
+/// scales and its mins as int16 pairs (`mins16`, to `madd` with the activations' 16 super-block sums).
+static inline void q4_k_unpack(const wk_block_q4_k *b, __m256i lo[4], __m256i hi[4], int sc[8], __m256i *mins16) {
+    const __m256i low_mask = _mm256_set1_epi8(0x0F);
+    int16_t mins[16];
+    for (int j = 0; j < 8; j++) {
+        int m;
+        wk_k_scale_min(j, b->scales, &sc[j], &m);
+        mins[2 * j] = mins[2 * j + 1] = (int16_t)m;
+    }
+    *mins16 = _mm256_loadu_si256((const __m256i *)mins);
+    for (int c = 0; c < 4; c++) {
+        const __m256i bytes = _mm256_loadu_si256((const __m256i *)(b->qs + 32 * c));
+        lo[c] = _mm256_and_si256(bytes, low_mask);
+        hi[c] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low_mask);
+    }
+}
+
 float wk_dot_q6_k_row(const void *row, const wk_q8_block *a, int64_t nb) {
     // As ggml_vec_dot_q6_K_q8_K (AVX2): unsigned 6-bit values times activations with the 16 scales in 8 int32
     // lanes, minus 32 * sum(scale * bsum) folded in by lane pairs, then one 8-lane fused multiply-add by d8 * d.
     const wk_block_q6_k *w = row;
     __m256 acc = _mm256_setzero_ps();
-    const __m256i low_mask = _mm256_set1_epi8(0x0F);
-    const __m256i two_bits = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < nb; i++, a += 8) {
         const float d = a[0].d * wk_f16(w[i].d);
         const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
         const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(superblock_bsums(a), scales16), 5);
+        __m256i q[8], sv[8];
+        q6_k_unpack(&w[i], q, sv);
         __m256i isum = _mm256_setzero_si256();
-        for (int half = 0; half < 2; half++) {
-            const uint8_t *ql = w[i].ql + 64 * half;
-            const int8_t *sc = w[i].scales + 8 * half;
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w[i].qh + 32 * half));
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i q[4];
-            q[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
-            q[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
-            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
-            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
-                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
-            const wk_q8_block *ab = a + 4 * half;
-            for (int c = 0; c < 4; c++) {
-                // Lanes 0-7 of the products cover values 0-15 (scale sc[2c]), lanes 8-15 values 16-31 (sc[2c+1]).
-                const __m256i scales = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(scales, _mm256_maddubs_epi16(q[c], wk_load32(ab[c].qs))));
-            }
+        for (int k = 0; k < 8; k++) {
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(sv[k], _mm256_maddubs_epi16(q[k], wk_load32(a[k].qs))));
         }
         isum = _mm256_sub_epi32(isum, offset);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);

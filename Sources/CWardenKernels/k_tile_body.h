@@ -11,21 +11,10 @@ __attribute__((always_inline)) static inline void WK_KT(q4_k_tile)(const int nt,
                                                            const wk_q8_block *const a[4], const int16_t *const bs[4],
                                                            int64_t nb, float out[4]) {
     float acc[4] = {0}, acc_min[4] = {0};
-    const __m256i low_mask = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < nb; i++) {
-        int sc[8], m[8];
-        int16_t mins[16];
-        for (int j = 0; j < 8; j++) {
-            wk_k_scale_min(j, w[i].scales, &sc[j], &m[j]);
-            mins[2 * j] = mins[2 * j + 1] = (int16_t)m[j];
-        }
-        const __m256i mins16 = _mm256_loadu_si256((const __m256i *)mins);
-        __m256i lo[4], hi[4];
-        for (int c = 0; c < 4; c++) {
-            const __m256i bytes = _mm256_loadu_si256((const __m256i *)(w[i].qs + 32 * c));
-            lo[c] = _mm256_and_si256(bytes, low_mask);
-            hi[c] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low_mask);
-        }
+        int sc[8];
+        __m256i lo[4], hi[4], mins16;
+        q4_k_unpack(&w[i], lo, hi, sc, &mins16);
         const float dw = wk_f16(w[i].d), dmin = wk_f16(w[i].dmin);
         for (int t = 0; t < nt; t++) {
             const wk_q8_block *x = a[t] + 8 * i;
@@ -52,29 +41,10 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_tile)(const int nt,
                                                            int64_t nb, float out[4]) {
     __m256 acc[4];
     for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
-    const __m256i low_mask = _mm256_set1_epi8(0x0F);
-    const __m256i two_bits = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < nb; i++) {
         const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
         __m256i q[8], sv[8];
-        for (int half = 0; half < 2; half++) {
-            const uint8_t *ql = w[i].ql + 64 * half;
-            const int8_t *sc = w[i].scales + 8 * half;
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w[i].qh + 32 * half));
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i *qq = q + 4 * half;
-            qq[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
-            qq[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
-            qq[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
-            qq[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
-            for (int c = 0; c < 4; c++) {
-                sv[4 * half + c] = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
-            }
-        }
+        q6_k_unpack(&w[i], q, sv);
         const float dw = wk_f16(w[i].d);
         for (int t = 0; t < nt; t++) {
             const wk_q8_block *x = a[t] + 8 * i;
@@ -99,21 +69,10 @@ __attribute__((always_inline)) static inline void WK_KT(q4_k_chunk)(const wk_blo
                                                             const wk_q8_block *x, int64_t blocks,
                                                             const int16_t *bs, int nt, float *out) {
     float acc[WK_K_CHUNK] __attribute__((aligned(16))) = {0}, acc_min[WK_K_CHUNK] __attribute__((aligned(16))) = {0};
-    const __m256i low_mask = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < nb; i++) {
-        int sc[8], m[8];
-        int16_t mins[16];
-        for (int j = 0; j < 8; j++) {
-            wk_k_scale_min(j, w[i].scales, &sc[j], &m[j]);
-            mins[2 * j] = mins[2 * j + 1] = (int16_t)m[j];
-        }
-        const __m256i mins16 = _mm256_loadu_si256((const __m256i *)mins);
-        __m256i lo[4], hi[4], scv[8];
-        for (int c = 0; c < 4; c++) {
-            const __m256i bytes = _mm256_loadu_si256((const __m256i *)(w[i].qs + 32 * c));
-            lo[c] = _mm256_and_si256(bytes, low_mask);
-            hi[c] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low_mask);
-        }
+        int sc[8];
+        __m256i lo[4], hi[4], mins16, scv[8];
+        q4_k_unpack(&w[i], lo, hi, sc, &mins16);
         for (int j = 0; j < 8; j++) scv[j] = _mm256_set1_epi16((int16_t)sc[j]);
         const __m128 dw = _mm_set1_ps(wk_f16(w[i].d)), dmin = _mm_set1_ps(wk_f16(w[i].dmin));
         for (int t0 = 0; t0 < nt; t0 += 4) {
@@ -153,29 +112,10 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_chunk)(const wk_blo
                                                             const int16_t *bs, int nt, float *out) {
     __m256 acc[WK_K_CHUNK];
     for (int t = 0; t < nt; t++) acc[t] = _mm256_setzero_ps();
-    const __m256i low_mask = _mm256_set1_epi8(0x0F);
-    const __m256i two_bits = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < nb; i++) {
         const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
         __m256i q[8], sv[8];
-        for (int half = 0; half < 2; half++) {
-            const uint8_t *ql = w[i].ql + 64 * half;
-            const int8_t *sc = w[i].scales + 8 * half;
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w[i].qh + 32 * half));
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i *qq = q + 4 * half;
-            qq[0] = _mm256_or_si256(_mm256_and_si256(l0, low_mask), _mm256_slli_epi16(_mm256_and_si256(qh, two_bits), 4));
-            qq[1] = _mm256_or_si256(_mm256_and_si256(l1, low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), two_bits), 4));
-            qq[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), two_bits), 4));
-            qq[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low_mask),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), two_bits), 4));
-            for (int c = 0; c < 4; c++) {
-                sv[4 * half + c] = _mm256_setr_m128i(_mm_set1_epi16(sc[2 * c]), _mm_set1_epi16(sc[2 * c + 1]));
-            }
-        }
+        q6_k_unpack(&w[i], q, sv);
         const float dw = wk_f16(w[i].d);
         for (int t = 0; t < nt; t++) {
             const wk_q8_block *xt = x + (int64_t)t * blocks + 8 * i;
