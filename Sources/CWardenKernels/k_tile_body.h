@@ -34,6 +34,20 @@ __attribute__((always_inline)) static inline void WK_KT(q4_k_tile)(const int nt,
     for (int t = 0; t < nt; t++) out[t] = acc[t] - acc_min[t];
 }
 
+/// One token's step of a Q6_K super-block (values `q`, scales `sv` and `scales16` from `q6_k_unpack`), as
+/// `wk_dot_q6_k_row` takes it: the exact int32 lanes, minus 32 * sum(scale * bsum), then one 8-lane fused
+/// multiply-add by d8 * d into `acc`.
+__attribute__((always_inline)) static inline __m256 WK_KT(q6_k_step)(const __m256i q[8], const __m256i sv[8],
+                                                              __m256i scales16, const wk_q8_block *x,
+                                                              const int16_t *bsums, float dw, __m256 acc) {
+    const __m256i offset =
+        _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)bsums), scales16), 5);
+    __m256i isum = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(q[k], wk_load32(x[k].qs)), sv[k]);
+    isum = _mm256_sub_epi32(isum, offset);
+    return _mm256_fmadd_ps(_mm256_set1_ps(x[0].d * dw), _mm256_cvtepi32_ps(isum), acc);
+}
+
 /// `wk_dot_q6_k_row` for `nt` tokens at once: the 6-bit values and scale vectors are built once for all; per token
 /// the int32 lanes and float steps are exactly the one-token kernel's, so results are bit-identical to it.
 __attribute__((always_inline)) static inline void WK_KT(q6_k_tile)(const int nt, const wk_block_q6_k *w,
@@ -47,15 +61,7 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_tile)(const int nt,
         q6_k_unpack(&w[i], q, sv);
         const float dw = wk_f16(w[i].d);
         for (int t = 0; t < nt; t++) {
-            const wk_q8_block *x = a[t] + 8 * i;
-            const __m256i offset =
-                _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs[t] + 16 * i)), scales16), 5);
-            __m256i isum = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++) {
-                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(q[k], wk_load32(x[k].qs)), sv[k]);
-            }
-            isum = _mm256_sub_epi32(isum, offset);
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(x[0].d * dw), _mm256_cvtepi32_ps(isum), acc[t]);
+            acc[t] = WK_KT(q6_k_step)(q, sv, scales16, a[t] + 8 * i, bs[t] + 16 * i, dw, acc[t]);
         }
     }
     for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
@@ -118,15 +124,8 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_chunk)(const wk_blo
         q6_k_unpack(&w[i], q, sv);
         const float dw = wk_f16(w[i].d);
         for (int t = 0; t < nt; t++) {
-            const wk_q8_block *xt = x + (int64_t)t * blocks + 8 * i;
-            const __m256i offset = _mm256_slli_epi32(
-                _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(bs + (int64_t)t * 16 * nb + 16 * i)), scales16), 5);
-            __m256i isum = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++) {
-                isum = WK_KT_MADD(isum, _mm256_maddubs_epi16(q[k], wk_load32(xt[k].qs)), sv[k]);
-            }
-            isum = _mm256_sub_epi32(isum, offset);
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(xt[0].d * dw), _mm256_cvtepi32_ps(isum), acc[t]);
+            acc[t] = WK_KT(q6_k_step)(q, sv, scales16, x + (int64_t)t * blocks + 8 * i, bs + (int64_t)t * 16 * nb + 16 * i,
+                                      dw, acc[t]);
         }
     }
     for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
