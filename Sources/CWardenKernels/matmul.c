@@ -21,7 +21,7 @@ typedef struct {
     int64_t rows_per_task;
     void *vnni_tiles;  // rows go through `wk_tiles_vnni_rows` (tiles_vnni.c); this is its prepared extra
     const int32_t *gemv_seeds;  // one token through `wk_gemv_rows` (gemv.c): its activation blocks' seeds
-    const int16_t *x_bsums;  // K types, 2+ tokens: each token's super-block sums (`wk_q8_superblock_bsums`)
+    const int16_t *x_bsums;  // Q4_K/Q6_K: each token's super-block sums (`wk_q8_superblock_bsums`)
 } wk_matmul_job;
 
 /// Whether rows of `type` can be expanded to signed 8-bit values with one scale per 32 (for the batched path).
@@ -191,7 +191,9 @@ static void prepare_job(wk_matmul_job *job, wk_q8_block *xq, void *extra) {
     }
 }
 
-#define WK_FUSE_MAX_TOKENS 16  // products of more tokens than this run as separate jobs (see wk_matmul_multi)
+// Up to this many tokens a product is streaming-bound (generation, small batches): it takes few long tasks, and
+// several products of one input run as one job. Beyond it (a prompt) it is compute-bound: 16-row tasks, one job each.
+#define WK_FUSE_MAX_TOKENS 16
 
 /// Rows per task for a product of `rows` rows on `threads` threads.
 static int64_t rows_per_task(int64_t rows, int64_t tokens, int threads) {
@@ -221,6 +223,15 @@ static void multi_task(void *raw, int64_t task, int thread) {
     matmul_task((void *)&multi->jobs[p], task - multi->first[p], thread);
 }
 
+/// A job for one product, before its kernel's preparation.
+static wk_matmul_job job_for_part(const wk_matmul_part *part, int64_t cols, const float *x, int64_t x_stride,
+                                  int64_t tokens) {
+    return (wk_matmul_job){
+        .type = part->type, .w = part->w, .row_bytes = part->row_bytes, .rows = part->rows, .cols = cols, .xf = x,
+        .x_stride = x_stride, .tokens = tokens, .y = part->y, .y_stride = part->y_stride, .bias = part->bias,
+    };
+}
+
 void wk_matmul_multi(wk_pool *pool, const wk_matmul_part *parts, int count, int64_t cols, const float *x,
                      int64_t x_stride, int64_t tokens, void *scratch) {
     if (count <= 0) return;
@@ -248,11 +259,7 @@ void wk_matmul_multi(wk_pool *pool, const wk_matmul_part *parts, int count, int6
         // A prompt's products are long jobs, so meeting once per product costs nothing; what matters is that the
         // kernel's extra data (seeds, scales: hundreds of KB) stays in L2, so each product reuses one region.
         for (int p = 0; p < count; p++) {
-            wk_matmul_job job = {
-                .type = parts[p].type, .w = parts[p].w, .row_bytes = parts[p].row_bytes, .rows = parts[p].rows,
-                .cols = cols, .xf = x, .x_stride = x_stride, .tokens = tokens, .y = parts[p].y,
-                .y_stride = parts[p].y_stride, .bias = parts[p].bias,
-            };
+            wk_matmul_job job = job_for_part(&parts[p], cols, x, x_stride, tokens);
             if (xq) prepare_job(&job, xq, extras);
             const int parallel = threads > 1 && job.rows * cols * tokens >= WK_PARALLEL_MIN_WORK;
             job.rows_per_task = parallel ? rows_per_task(job.rows, tokens, threads) : job.rows;
@@ -266,11 +273,7 @@ void wk_matmul_multi(wk_pool *pool, const wk_matmul_part *parts, int count, int6
     multi.first[0] = 0;
     for (int p = 0; p < count; p++) {
         wk_matmul_job *job = &multi.jobs[p];
-        *job = (wk_matmul_job){
-            .type = parts[p].type, .w = parts[p].w, .row_bytes = parts[p].row_bytes, .rows = parts[p].rows,
-            .cols = cols, .xf = x, .x_stride = x_stride, .tokens = tokens, .y = parts[p].y,
-            .y_stride = parts[p].y_stride, .bias = parts[p].bias,
-        };
+        *job = job_for_part(&parts[p], cols, x, x_stride, tokens);
         if (xq) {
             // Products of one type share what their kernel prepared (it depends on the type and the input only).
             int same = -1;

@@ -55,11 +55,7 @@ public final class CPUBackend: ComputeBackend, @unchecked Sendable {
         guard let first = products.first else { return }
         let columns = first.weight.columns
         guard products.allSatisfy({ $0.weight.columns == columns }) else {
-            for product in products {
-                matmul(product.weight, input: input, inputStride: inputStride, tokens: tokens, output: product.output,
-                       outputStride: product.outputStride, bias: product.bias)
-            }
-            return
+            return matmulEach(products, input: input, inputStride: inputStride, tokens: tokens)
         }
         ensureScratch(wk_matmul_multi_scratch_bytes(Int64(columns), Int64(tokens), Int32(products.count)))
         let parts = products.map {

@@ -69,6 +69,11 @@ public struct MatmulProduct: @unchecked Sendable {
 
 extension ComputeBackend {
     public func matmul(_ products: [MatmulProduct], input: UnsafePointer<Float>, inputStride: Int, tokens: Int) {
+        matmulEach(products, input: input, inputStride: inputStride, tokens: tokens)
+    }
+
+    /// The products one by one, each through `matmul(_:input:inputStride:tokens:output:outputStride:bias:)`.
+    public func matmulEach(_ products: [MatmulProduct], input: UnsafePointer<Float>, inputStride: Int, tokens: Int) {
         for product in products {
             matmul(product.weight, input: input, inputStride: inputStride, tokens: tokens, output: product.output,
                    outputStride: product.outputStride, bias: product.bias)

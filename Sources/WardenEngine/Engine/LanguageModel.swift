@@ -20,7 +20,7 @@ public final class LanguageModel: Sendable {
 
     /// How far loading has come, for a progress display.
     public struct LoadProgress: Sendable {
-        /// Weight bytes brought into memory so far, and in all.
+        /// Bytes of the model brought into memory so far, and in all (the whole file when read by `load`).
         public var bytesLoaded: Int
         public var bytesTotal: Int
         public var fraction: Double { bytesTotal == 0 ? 1 : Double(bytesLoaded) / Double(bytesTotal) }
