@@ -246,69 +246,18 @@ static inline __m128i sum4_i32(const __m256i v[4]) {
 #undef WK_KT
 #undef WK_KT_MADD
 
-static void k_tile_vnni(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bs[4],
-                        int64_t nb, float out[4]) {
-    // Constant token counts, so each call is specialised with its accumulators in registers.
-    if (type == WK_TYPE_Q4_K) {
-        switch (nt) {
-        case 4: q4_k_tile_vnni(4, row, a, bs, nb, out); break;
-        case 3: q4_k_tile_vnni(3, row, a, bs, nb, out); break;
-        case 2: q4_k_tile_vnni(2, row, a, bs, nb, out); break;
-        default: q4_k_tile_vnni(1, row, a, bs, nb, out); break;
-        }
-    } else {
-        switch (nt) {
-        case 4: q6_k_tile_vnni(4, row, a, bs, nb, out); break;
-        case 3: q6_k_tile_vnni(3, row, a, bs, nb, out); break;
-        case 2: q6_k_tile_vnni(2, row, a, bs, nb, out); break;
-        default: q6_k_tile_vnni(1, row, a, bs, nb, out); break;
-        }
-    }
-}
-static void q4_k_chunk_vnni_entry(const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks,
-                                  const int16_t *bs, int nt, float *out) {
-    q4_k_chunk_vnni(row, nb, x, blocks, bs, nt, out);
-}
-static void q6_k_chunk_vnni_entry(const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks,
-                                  const int16_t *bs, int nt, float *out) {
-    q6_k_chunk_vnni(row, nb, x, blocks, bs, nt, out);
-}
 #pragma clang attribute pop
 
 void wk_dot_k_chunk(int type, const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks, const int16_t *bsums,
                     int nt, float *out) {
-    const int vnni = wk_cpu_has_vnni();
-    if (type == WK_TYPE_Q4_K) {
-        if (vnni) q4_k_chunk_vnni_entry(row, nb, x, blocks, bsums, nt, out);
-        else q4_k_chunk_avx2(row, nb, x, blocks, bsums, nt, out);
-    } else {
-        if (vnni) q6_k_chunk_vnni_entry(row, nb, x, blocks, bsums, nt, out);
-        else q6_k_chunk_avx2(row, nb, x, blocks, bsums, nt, out);
-    }
+    if (wk_cpu_has_vnni()) k_chunk_any_vnni(type, row, nb, x, blocks, bsums, nt, out);
+    else k_chunk_any_avx2(type, row, nb, x, blocks, bsums, nt, out);
 }
 
 void wk_dot_k_tile(int type, int nt, const void *row, const wk_q8_block *const a[4], const int16_t *const bsums[4],
                    int64_t nb, float out[4]) {
-    if (wk_cpu_has_vnni()) {
-        k_tile_vnni(type, nt, row, a, bsums, nb, out);
-        return;
-    }
-    // Constant token counts, so each call is specialised with its accumulators in registers.
-    if (type == WK_TYPE_Q4_K) {
-        switch (nt) {
-        case 4: q4_k_tile_avx2(4, row, a, bsums, nb, out); break;
-        case 3: q4_k_tile_avx2(3, row, a, bsums, nb, out); break;
-        case 2: q4_k_tile_avx2(2, row, a, bsums, nb, out); break;
-        default: q4_k_tile_avx2(1, row, a, bsums, nb, out); break;
-        }
-    } else {
-        switch (nt) {
-        case 4: q6_k_tile_avx2(4, row, a, bsums, nb, out); break;
-        case 3: q6_k_tile_avx2(3, row, a, bsums, nb, out); break;
-        case 2: q6_k_tile_avx2(2, row, a, bsums, nb, out); break;
-        default: q6_k_tile_avx2(1, row, a, bsums, nb, out); break;
-        }
-    }
+    if (wk_cpu_has_vnni()) k_tile_any_vnni(type, nt, row, a, bsums, nb, out);
+    else k_tile_any_avx2(type, nt, row, a, bsums, nb, out);
 }
 
 static float dot_f32(const float *w, const float *x, int64_t n) {

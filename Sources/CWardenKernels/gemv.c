@@ -13,11 +13,7 @@
 // are bit-identical to it and therefore to the batched kernels and llama.cpp.
 #include "wk_internal.h"
 
-#ifndef WK_GEMV_AHEAD
-#define WK_GEMV_AHEAD 2
-#endif
- // tiles of four rows fetched ahead (about 5 KiB for Q8_0 rows of 640 values)
-#define WK_GEMV_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+#define WK_GEMV_AHEAD 2  // tiles of four rows fetched ahead (about 5 KiB for Q8_0 rows of 640 values)
 
 static int vnni_disabled;  // set by `wk_set_vnni_enabled(0)`
 
@@ -46,7 +42,7 @@ size_t wk_gemv_seed_bytes(int64_t cols) { return (size_t)(cols / WK_QK) * 32; }
 /// The offset each type's stored codes carry over the signed value: 128 (Q8_0 after flipping the sign bit), 16, 8.
 static int code_offset(int type) { return type == WK_TYPE_Q8_0 ? 128 : type == WK_TYPE_Q5_0 ? 16 : 8; }
 
-WK_GEMV_TARGET
+WK_VNNI_TARGET
 void wk_gemv_seeds(int type, const wk_q8_block *x, int64_t nb, int32_t *seeds) {
     const __m256i ones = _mm256_set1_epi8(1);
     const __m256i offset = _mm256_set1_epi32(-code_offset(type));
@@ -57,38 +53,8 @@ void wk_gemv_seeds(int type, const wk_q8_block *x, int64_t nb, int32_t *seeds) {
     }
 }
 
-/// The 32 unsigned codes of block `i` of a row, as `vpdpbusd`'s unsigned operand.
-WK_GEMV_TARGET __attribute__((always_inline))
-static inline __m256i block_codes(int type, const uint8_t *row, int64_t i) {
-    if (type == WK_TYPE_Q8_0) {
-        const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
-        return _mm256_xor_si256(wk_load32(b->qs), _mm256_set1_epi8((char)0x80));
-    }
-    if (type == WK_TYPE_Q5_0) {
-        const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
-        uint32_t bits;
-        memcpy(&bits, b->qh, 4);
-        const __m256i high = _mm256_maskz_mov_epi8((__mmask32)bits, _mm256_set1_epi8(16));
-        return _mm256_or_si256(wk_unpack_nibbles(b->qs), high);
-    }
-    const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
-    return wk_unpack_nibbles(b->qs);
-}
-
-static inline size_t block_bytes(int type) {
-    return type == WK_TYPE_Q8_0 ? sizeof(wk_block_q8_0) : type == WK_TYPE_Q5_0 ? sizeof(wk_block_q5_0)
-                                                                                 : sizeof(wk_block_q4_0);
-}
-
-/// The fp16 scale of block `i` of a row (the first field of all three block types).
-static inline uint16_t block_scale(int type, const uint8_t *row, int64_t i) {
-    uint16_t d;
-    memcpy(&d, row + (size_t)i * block_bytes(type), 2);
-    return d;
-}
-
 /// `nr` (1-4) rows starting at `row` (consecutive, `row_bytes` apart) against one activation.
-WK_GEMV_TARGET __attribute__((always_inline))
+WK_VNNI_TARGET __attribute__((always_inline))
 static inline void gemv_tile(const int type, const int nr, const uint8_t *row, size_t row_bytes,
                              const wk_q8_block *x, const int32_t *seeds, int64_t nb, float out[4]) {
     __m256 acc[4];
@@ -104,14 +70,14 @@ static inline void gemv_tile(const int type, const int nr, const uint8_t *row, s
         const float dx = x[i].d;
         for (int r = 0; r < nr; r++) {
             const uint8_t *w = row + (size_t)r * row_bytes;
-            const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(seed, block_codes(type, w, i), xv));
-            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(wk_f16(block_scale(type, w, i)) * dx), s, acc[r]);
+            const __m256 s = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(seed, wk_q0_codes(type, w, i), xv));
+            acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(wk_f16(wk_q0_scale(type, w, i)) * dx), s, acc[r]);
         }
     }
     for (int r = 0; r < nr; r++) out[r] = wk_hsum(acc[r]);
 }
 
-WK_GEMV_TARGET __attribute__((always_inline))
+WK_VNNI_TARGET __attribute__((always_inline))
 static inline void gemv_rows_typed(const int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1,
                                    const wk_q8_block *x, const int32_t *seeds, int64_t nb, float *y,
                                    const float *bias) {
@@ -127,7 +93,7 @@ static inline void gemv_rows_typed(const int type, const uint8_t *w, size_t row_
     }
 }
 
-WK_GEMV_TARGET
+WK_VNNI_TARGET
 void wk_gemv_rows(int type, const void *w, size_t row_bytes, int64_t r0, int64_t r1, const wk_q8_block *x,
                   const int32_t *seeds, int64_t cols, float *y, const float *bias) {
     const int64_t nb = cols / WK_QK;

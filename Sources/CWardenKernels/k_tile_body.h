@@ -130,3 +130,31 @@ __attribute__((always_inline)) static inline void WK_KT(q6_k_chunk)(const wk_blo
     }
     for (int t = 0; t < nt; t++) out[t] = wk_hsum(acc[t]);
 }
+
+/// `wk_dot_k_tile` for this instruction set, with constant token counts so each tile keeps its accumulators in
+/// registers.
+static void WK_KT(k_tile_any)(int type, int nt, const void *row, const wk_q8_block *const a[4],
+                              const int16_t *const bs[4], int64_t nb, float out[4]) {
+    if (type == WK_TYPE_Q4_K) {
+        switch (nt) {
+        case 4: WK_KT(q4_k_tile)(4, row, a, bs, nb, out); break;
+        case 3: WK_KT(q4_k_tile)(3, row, a, bs, nb, out); break;
+        case 2: WK_KT(q4_k_tile)(2, row, a, bs, nb, out); break;
+        default: WK_KT(q4_k_tile)(1, row, a, bs, nb, out); break;
+        }
+    } else {
+        switch (nt) {
+        case 4: WK_KT(q6_k_tile)(4, row, a, bs, nb, out); break;
+        case 3: WK_KT(q6_k_tile)(3, row, a, bs, nb, out); break;
+        case 2: WK_KT(q6_k_tile)(2, row, a, bs, nb, out); break;
+        default: WK_KT(q6_k_tile)(1, row, a, bs, nb, out); break;
+        }
+    }
+}
+
+/// `wk_dot_k_chunk` for this instruction set.
+static void WK_KT(k_chunk_any)(int type, const void *row, int64_t nb, const wk_q8_block *x, int64_t blocks,
+                               const int16_t *bs, int nt, float *out) {
+    if (type == WK_TYPE_Q4_K) WK_KT(q4_k_chunk)(row, nb, x, blocks, bs, nt, out);
+    else WK_KT(q6_k_chunk)(row, nb, x, blocks, bs, nt, out);
+}

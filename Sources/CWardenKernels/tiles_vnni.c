@@ -1,20 +1,17 @@
 // Batched products of Q8_0/Q5_0/Q4_0 rows (prompt processing, many sequences decoding) with AVX-512 VNNI on 256-bit
-// vectors, in register tiles of four (or, for few tokens, two) weight rows by four tokens.
+// vectors, in register tiles of four (or, for fewer than 16 tokens, two) weight rows by four tokens.
 //
-// Each weight row is expanded once into unsigned codes (Q8_0 bytes plus 128, Q5_0/Q4_0 codes as stored) and then
-// serves every token; each activation load serves four rows (which also halves what a long prompt streams from L2
-// per row, against two-row tiles). The codes' offset times each lane's sum of four
-// activation bytes is the seed `vpdpbusd` starts from (precomputed per activation block, as in gemv.c), so one
-// instruction yields the exact int32 lanes of `w . x`. The float steps are the one-token kernel's: the scale product
-// `d_w * d_x` rounded once, one 8-lane fused multiply-add per block in block order, the same horizontal sum. So a
-// token gets bit-identical results alone or in any batch.
+// Each weight row is expanded once into unsigned codes (`wk_q0_codes`) and then serves every token; each activation
+// load serves all rows of the tile, so four-row tiles halve what a long prompt's activations stream from L2. The
+// codes' offset times each lane's sum of four activation bytes is the seed `vpdpbusd` starts from (precomputed per
+// activation block, as in gemv.c), so one instruction yields the exact int32 lanes of `w . x`. The float steps are
+// the one-token kernel's: the scale product `d_w * d_x` rounded once, one 8-lane fused multiply-add per block in
+// block order, the same horizontal sum. So a token gets bit-identical results alone or in any batch.
 //
 // What is left per block and (row, token) is the floor that float order allows: `vpdpbusd`, a conversion and a fused
-// multiply-add. The scale products of a tile are made eight at a time: two rows' scales `[d0 x4, d1 x4]` times a
-// token group's `[dx0..dx3, dx0..dx3]`, both laid out once.
+// multiply-add. A tile's scale products are made eight at a time: two rows' scales `[d0 x4, d1 x4]` times a token
+// group's `[dx0..dx3, dx0..dx3]`, both laid out once.
 #include "wk_internal.h"
-
-#define WK_TILES_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 
 int wk_tiles_vnni_supported(int type, int64_t cols) {
     return (type == WK_TYPE_Q8_0 || type == WK_TYPE_Q5_0 || type == WK_TYPE_Q4_0) &&
@@ -52,33 +49,17 @@ void wk_tiles_vnni_prepare(int type, const wk_q8_block *x, int64_t nb, int64_t t
 }
 
 /// One row's blocks as unsigned codes (what `vpdpbusd` multiplies) and its scales.
-WK_TILES_TARGET
+WK_VNNI_TARGET
 static void expand_row_codes(int type, const uint8_t *row, int64_t nb, uint8_t *codes, float *d) {
-    const __m256i sign = _mm256_set1_epi8((char)0x80), sixteen = _mm256_set1_epi8(16);
     for (int64_t i = 0; i < nb; i++) {
-        __m256i v;
-        if (type == WK_TYPE_Q8_0) {
-            const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
-            d[i] = wk_f16(b->d);
-            v = _mm256_xor_si256(wk_load32(b->qs), sign);
-        } else if (type == WK_TYPE_Q5_0) {
-            const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
-            d[i] = wk_f16(b->d);
-            uint32_t bits;
-            memcpy(&bits, b->qh, 4);
-            v = _mm256_or_si256(wk_unpack_nibbles(b->qs), _mm256_maskz_mov_epi8((__mmask32)bits, sixteen));
-        } else {
-            const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
-            d[i] = wk_f16(b->d);
-            v = wk_unpack_nibbles(b->qs);
-        }
-        _mm256_store_si256((__m256i *)(codes + 32 * i), v);
+        d[i] = wk_f16(wk_q0_scale(type, row, i));
+        _mm256_store_si256((__m256i *)(codes + 32 * i), wk_q0_codes(type, row, i));
     }
 }
 
 /// Register tile of `nr` (1-4) expanded rows by `nt` (1-4) tokens. `scale` holds per block the sixteen products
 /// `[r0t0..r0t3, r1t0..r1t3, r2.., r3..]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
-WK_TILES_TARGET __attribute__((always_inline))
+WK_VNNI_TARGET __attribute__((always_inline))
 static inline void tile(const int nr, const int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
                         const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
     __m256 acc[4][4];
@@ -99,7 +80,7 @@ static inline void tile(const int nr, const int nt, uint8_t *const codes[4], con
 }
 
 /// `tile` with constant shapes, so each call is specialised with its accumulators in registers.
-WK_TILES_TARGET
+WK_VNNI_TARGET
 static void tile_any(int nr, int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
                      const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
 #define WK_TILE_CASE(R, T) \
@@ -114,7 +95,7 @@ static void tile_any(int nr, int nt, uint8_t *const codes[4], const float *scale
 #undef WK_TILE_CASE
 }
 
-WK_TILES_TARGET
+WK_VNNI_TARGET
 void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1,
                         const wk_q8_block *x, void *extra, int64_t nb, int64_t tokens, float *y, int64_t y_stride,
                         const float *bias) {

@@ -120,6 +120,40 @@ void wk_dot_k_chunk(int type, const void *row, int64_t nb, const wk_q8_block *x,
 
 /// Whether this CPU has AVX-512 VNNI on 256-bit vectors (decided once).
 int wk_cpu_has_vnni(void);
+#define WK_VNNI_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+/// Bytes per block of Q8_0, Q5_0 or Q4_0.
+static inline size_t wk_q0_block_bytes(int type) {
+    return type == WK_TYPE_Q8_0 ? sizeof(wk_block_q8_0) : type == WK_TYPE_Q5_0 ? sizeof(wk_block_q5_0)
+                                                                                 : sizeof(wk_block_q4_0);
+}
+
+/// The fp16 scale of block `i` of a Q8_0/Q5_0/Q4_0 row (the first field of all three block types).
+static inline uint16_t wk_q0_scale(int type, const uint8_t *row, int64_t i) {
+    uint16_t d;
+    memcpy(&d, row + (size_t)i * wk_q0_block_bytes(type), 2);
+    return d;
+}
+
+/// The 32 codes of block `i` of a Q8_0/Q5_0/Q4_0 row as `vpdpbusd`'s unsigned operand: Q8_0 bytes plus 128 (the
+/// sign bit flipped), Q5_0 and Q4_0 codes as stored (0..31, 0..15). Each is its signed value plus the type's offset.
+WK_VNNI_TARGET __attribute__((always_inline))
+static inline __m256i wk_q0_codes(int type, const uint8_t *row, int64_t i) {
+    if (type == WK_TYPE_Q8_0) {
+        const wk_block_q8_0 *b = (const wk_block_q8_0 *)row + i;
+        return _mm256_xor_si256(wk_load32(b->qs), _mm256_set1_epi8((char)0x80));
+    }
+    if (type == WK_TYPE_Q5_0) {
+        const wk_block_q5_0 *b = (const wk_block_q5_0 *)row + i;
+        uint32_t bits;
+        memcpy(&bits, b->qh, 4);
+        const __m256i high = _mm256_maskz_mov_epi8((__mmask32)bits, _mm256_set1_epi8(16));
+        return _mm256_or_si256(wk_unpack_nibbles(b->qs), high);
+    }
+    const wk_block_q4_0 *b = (const wk_block_q4_0 *)row + i;
+    return wk_unpack_nibbles(b->qs);
+}
+
 /// Whether one-token products of `type` go through `wk_gemv_rows` on this CPU.
 int wk_gemv_supported(int type);
 /// Bytes of the seeds `wk_gemv_seeds` writes for an activation of `cols` values (32-byte multiple).
