@@ -12,12 +12,7 @@ struct OneTokenMatmulTests {
     @Test("every row equals the row kernel's dot product bit for bit",
           arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
     func rowsEqualTheRowKernel(type: GGUFTensorType) {
-        // Both kernel sets: the VNNI ones where the CPU has them, and the portable AVX2 ones.
-        for vnni in [true, false] {
-            wk_set_vnni_enabled(vnni ? 1 : 0)
-            defer { wk_set_vnni_enabled(1) }
-            checkRows(type: type, label: vnni ? "vnni" : "avx2")
-        }
+        forEachKernelSet { label in checkRows(type: type, label: label) }
     }
 
     private func checkRows(type: GGUFTensorType, label: String) {

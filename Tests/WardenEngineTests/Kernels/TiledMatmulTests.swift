@@ -17,12 +17,7 @@ struct TiledMatmulTests {
     @Test("every token of every tile shape gets bit-identical results to the one-token kernel",
           arguments: [GGUFTensorType.q8_0, .q5_0, .q4_0, .q4_K, .q6_K])
     func tileEdgesKeepResultsBitIdentical(type: GGUFTensorType) {
-        // Both kernel sets: the VNNI ones where the CPU has them, and the portable AVX2 ones.
-        for vnni in [true, false] {
-            wk_set_vnni_enabled(vnni ? 1 : 0)
-            defer { wk_set_vnni_enabled(1) }
-            checkTiles(type: type, label: vnni ? "vnni" : "avx2")
-        }
+        forEachKernelSet { label in checkTiles(type: type, label: label) }
     }
 
     private func checkTiles(type: GGUFTensorType, label: String) {
