@@ -43,12 +43,19 @@ public final class LanguageModel: Sendable {
         } catch {
             throw EngineError(.invalidModelFile, "\(error)")
         }
-        return try LanguageModel(file: file, path: path, progress: nil)
+        return try LanguageModel(file: file, path: path, progress: nil, faultPagesIn: false)
     }
 
     /// Builds a model from an already opened file (tests build files in memory with `GGUFWriter`).
-    public init(
+    public convenience init(
         file: GGUFFile, path: String = "<memory>", progress: (@Sendable (LoadProgress) -> Void)? = nil
+    ) throws(EngineError) {
+        try self.init(file: file, path: path, progress: progress, faultPagesIn: true)
+    }
+
+    /// `faultPagesIn` is false when the file's bytes are resident already (`load` read them whole).
+    private init(
+        file: GGUFFile, path: String, progress: (@Sendable (LoadProgress) -> Void)?, faultPagesIn: Bool
     ) throws(EngineError) {
         let architectureName: String
         do { architectureName = try file.architecture() } catch { throw EngineError(.invalidModelFile, "\(error)") }
@@ -64,12 +71,11 @@ public final class LanguageModel: Sendable {
         self.hyperparameters = weights.hyperparameters
         let fileName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         self.name = (try? file.metadata.string("general.name")) ?? nil ?? fileName
-        Self.touchPages(file: file, progress: progress)
+        if faultPagesIn { Self.touchPages(file: file, progress: progress) }
     }
 
     /// Faults every page of the tensor data in, in order, so the first request does not pay for disk reads and the
-    /// caller can show progress. Reads one byte per page. (A file from `load` was read whole already, so this only
-    /// matters for files opened by mapping, and costs a few milliseconds otherwise.)
+    /// caller can show progress. Reads one byte per page. (`load` reads the file whole and skips this.)
     private static func touchPages(file: GGUFFile, progress: (@Sendable (LoadProgress) -> Void)?) {
         file.prefetch()
         let total = file.tensors.reduce(0) { $0 + $1.byteCount }
