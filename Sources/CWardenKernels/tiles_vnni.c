@@ -48,23 +48,52 @@ void wk_tiles_vnni_prepare(int type, const wk_q8_block *x, int64_t nb, int64_t t
     }
 }
 
-/// One row's blocks as unsigned codes (what `vpdpbusd` multiplies) and its scales.
-WK_VNNI_TARGET
-static void expand_row_codes(int type, const uint8_t *row, int64_t nb, uint8_t *codes, float *d) {
+/// One row's blocks as unsigned codes (what `vpdpbusd` multiplies) and its scales; `type` is a constant after
+/// inlining, so the block decoding carries no branch.
+WK_VNNI_TARGET __attribute__((always_inline))
+static inline void expand_row_codes_typed(const int type, const uint8_t *row, int64_t nb, uint8_t *codes, float *d) {
     for (int64_t i = 0; i < nb; i++) {
         d[i] = wk_f16(wk_q0_scale(type, row, i));
         _mm256_store_si256((__m256i *)(codes + 32 * i), wk_q0_codes(type, row, i));
     }
 }
 
-/// Register tile of `nr` (1-4) expanded rows by `nt` (1-4) tokens. `scale` holds per block the sixteen products
-/// `[r0t0..r0t3, r1t0..r1t3, r2.., r3..]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
+WK_VNNI_TARGET
+static void expand_row_codes(int type, const uint8_t *row, int64_t nb, uint8_t *codes, float *d) {
+    if (type == WK_TYPE_Q8_0) expand_row_codes_typed(WK_TYPE_Q8_0, row, nb, codes, d);
+    else if (type == WK_TYPE_Q5_0) expand_row_codes_typed(WK_TYPE_Q5_0, row, nb, codes, d);
+    else expand_row_codes_typed(WK_TYPE_Q4_0, row, nb, codes, d);
+}
+
+/// Horizontal sums of eight accumulators, each summed exactly as `wk_hsum` sums one (lane i + lane i+4, then pairs
+/// 0+2 and 1+3, then those two), so results match the one-token kernels bit for bit. Returns
+/// `[a0, a2, a4, a6 | a1, a3, a5, a7]`: about 20 instructions instead of 48.
+WK_VNNI_TARGET __attribute__((always_inline))
+static inline __m256 hsum8(const __m256 a[8]) {
+    __m256 s[4];
+    for (int k = 0; k < 4; k++) {
+        // [a(2k).lo + a(2k).hi | a(2k+1).lo + a(2k+1).hi]
+        s[k] = _mm256_add_ps(_mm256_permute2f128_ps(a[2 * k], a[2 * k + 1], 0x20),
+                             _mm256_permute2f128_ps(a[2 * k], a[2 * k + 1], 0x31));
+    }
+    // Per 128-bit half: [x0+x2, x1+x3] of one accumulator, then of the next pair's.
+    const __m256 t0 = _mm256_add_ps(_mm256_shuffle_ps(s[0], s[1], 0x44), _mm256_shuffle_ps(s[0], s[1], 0xEE));
+    const __m256 t1 = _mm256_add_ps(_mm256_shuffle_ps(s[2], s[3], 0x44), _mm256_shuffle_ps(s[2], s[3], 0xEE));
+    return _mm256_hadd_ps(t0, t1);
+}
+
+/// Register tile of `nr` (1-4) expanded rows by `nt` (1-4) tokens, for the first token `y` and its rows (`bias`
+/// already offset to them, or NULL). `scale` holds per block the sixteen products `[r0t0..r0t3, r1t0..r1t3, r2..,
+/// r3..]`; `seed[t]` and `a[t]` the tokens' seeds and activation blocks.
 WK_VNNI_TARGET __attribute__((always_inline))
 static inline void tile(const int nr, const int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
-                        const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
+                        const wk_q8_block *const a[4], const int32_t *const seed[4], float *y, int64_t y_stride,
+                        const float *bias, const char *ahead, int64_t ahead_lines) {
     __m256 acc[4][4];
     for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
+        // At most one prefetch per block: the load ports have room, and the cache's miss buffers are not flooded.
+        if (i < ahead_lines) _mm_prefetch(ahead + 64 * i, _MM_HINT_T0);
         __m256i w[4];
         for (int r = 0; r < nr; r++) w[r] = _mm256_load_si256((const __m256i *)(codes[r] + 32 * i));
         for (int t = 0; t < nt; t++) {
@@ -76,15 +105,48 @@ static inline void tile(const int nr, const int nt, uint8_t *const codes[4], con
             }
         }
     }
-    for (int r = 0; r < nr; r++) for (int t = 0; t < nt; t++) out[r][t] = wk_hsum(acc[r][t]);
+    if (nr == 4 && nt == 4) {
+        // Two tokens' four rows per reduction: `[r0..r3 of t | r0..r3 of t+1]`, stored as each token's four outputs.
+        for (int t = 0; t < 4; t += 2) {
+            const __m256 in[8] = {acc[0][t], acc[0][t + 1], acc[1][t], acc[1][t + 1],
+                                  acc[2][t], acc[2][t + 1], acc[3][t], acc[3][t + 1]};
+            __m256 v = hsum8(in);
+            if (bias) v = _mm256_add_ps(v, _mm256_broadcast_ps((const __m128 *)bias));
+            _mm_storeu_ps(y + t * y_stride, _mm256_castps256_ps128(v));
+            _mm_storeu_ps(y + (t + 1) * y_stride, _mm256_extractf128_ps(v, 1));
+        }
+        return;
+    }
+    if (nr == 2 && nt == 4) {
+        // Four tokens' two rows: `[r0 r1 of t0, r0 r1 of t1 | of t2, of t3]`.
+        const __m256 in[8] = {acc[0][0], acc[0][2], acc[1][0], acc[1][2], acc[0][1], acc[0][3], acc[1][1], acc[1][3]};
+        __m256 v = hsum8(in);
+        if (bias) {
+            const __m128 b = _mm_castpd_ps(_mm_load1_pd((const double *)bias));
+            v = _mm256_add_ps(v, _mm256_set_m128(b, b));
+        }
+        const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+        _mm_storel_pi((__m64 *)y, lo);
+        _mm_storeh_pi((__m64 *)(y + y_stride), lo);
+        _mm_storel_pi((__m64 *)(y + 2 * y_stride), hi);
+        _mm_storeh_pi((__m64 *)(y + 3 * y_stride), hi);
+        return;
+    }
+    for (int r = 0; r < nr; r++) {
+        for (int t = 0; t < nt; t++) {
+            const float v = wk_hsum(acc[r][t]);
+            y[t * y_stride + r] = bias ? v + bias[r] : v;
+        }
+    }
 }
 
 /// `tile` with constant shapes, so each call is specialised with its accumulators in registers.
 WK_VNNI_TARGET
 static void tile_any(int nr, int nt, uint8_t *const codes[4], const float *scale, int64_t nb,
-                     const wk_q8_block *const a[4], const int32_t *const seed[4], float out[4][4]) {
+                     const wk_q8_block *const a[4], const int32_t *const seed[4], float *y, int64_t y_stride,
+                     const float *bias, const char *ahead, int64_t ahead_lines) {
 #define WK_TILE_CASE(R, T) \
-    case 8 * R + T: tile(R, T, codes, scale, nb, a, seed, out); return;
+    case 8 * R + T: tile(R, T, codes, scale, nb, a, seed, y, y_stride, bias, ahead, ahead_lines); return;
     switch (8 * nr + nt) {
     WK_TILE_CASE(4, 4) WK_TILE_CASE(4, 3) WK_TILE_CASE(4, 2) WK_TILE_CASE(4, 1)
     WK_TILE_CASE(3, 4) WK_TILE_CASE(3, 3) WK_TILE_CASE(3, 2) WK_TILE_CASE(3, 1)
@@ -95,13 +157,28 @@ static void tile_any(int nr, int nt, uint8_t *const codes[4], const float *scale
 #undef WK_TILE_CASE
 }
 
+/// A tile's scale products for one token group: `row_scales` (per block `[d_r0 x4, d_r1 x4, d_r2 x4, d_r3 x4]`,
+/// `halves` of eight) times the group's `[dx0..dx3, dx0..dx3]`.
+WK_VNNI_TARGET __attribute__((always_inline))
+static inline void scale_products(const int halves, const float *row_scales, const float *group_scales, int64_t nb,
+                                  float *scale) {
+    for (int64_t i = 0; i < nb; i++) {
+        const __m256 dx = _mm256_loadu_ps(group_scales + 8 * i);
+        for (int h = 0; h < halves; h++) {
+            _mm256_store_ps(scale + 16 * i + 8 * h, _mm256_mul_ps(_mm256_load_ps(row_scales + 16 * i + 8 * h), dx));
+        }
+    }
+}
+
+#define WK_TILES_AHEAD 2  // row groups fetched ahead
+
 WK_VNNI_TARGET
 void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0, int64_t r1,
                         const wk_q8_block *x, void *extra, int64_t nb, int64_t tokens, float *y, int64_t y_stride,
                         const float *bias) {
     // The rows' codes lie back to back (rows a fixed 8 KiB apart would share L1 sets).
     uint8_t code_buf[4 * WK_TILE_MAX_BLOCKS * 32] __attribute__((aligned(32)));
-    float d[4][WK_TILE_MAX_BLOCKS];
+    float d[WK_TILE_MAX_BLOCKS];
     float row_scales[WK_TILE_MAX_BLOCKS * 16] __attribute__((aligned(32)));
     float scale[WK_TILE_MAX_BLOCKS * 16] __attribute__((aligned(32)));
     uint8_t *const codes[4] = {code_buf, code_buf + 32 * nb, code_buf + 64 * nb, code_buf + 96 * nb};
@@ -109,30 +186,27 @@ void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0
     const float *group_scales = group_scales_of(extra, nb, tokens);
     // Four-row tiles pay off with many tokens (a long prompt); with fewer, two-row tiles run faster.
     const int step = tokens >= 16 ? 4 : 2;
+    const int64_t groups = groups_of(tokens);
+    // The rows `WK_TILES_AHEAD` groups ahead are fetched a line per block of the tiles before them: a burst of dozens
+    // of prefetches would stall on the cache's miss buffers (16 tokens of the 262144-row output layer: 31 -> 22 ms).
+    const int64_t ahead_lines = ((int64_t)step * (int64_t)row_bytes + 63) / 64;
+    const int64_t lines_per_group = (ahead_lines + groups - 1) / groups;
     for (int64_t r = r0; r < r1; r += step) {
         const int nr = r1 - r < step ? (int)(r1 - r) : step;
-        // The next tile's rows come from memory while these compute (weights are read once per product).
-        const char *next = (const char *)(w + (size_t)(r + step) * row_bytes);
-        for (size_t p = 0; p < (size_t)step * row_bytes; p += 64) _mm_prefetch(next + p, _MM_HINT_T0);
-        for (int k = 0; k < nr; k++) expand_row_codes(type, w + (size_t)(r + k) * row_bytes, nb, codes[k], d[k]);
-        for (int64_t i = 0; i < nb; i++) {
-            for (int half = 0; half < step / 2; half++) {
-                // Rows past the last repeat it; their lanes are computed and never stored.
-                const int lo = 2 * half < nr ? 2 * half : nr - 1, hi = 2 * half + 1 < nr ? 2 * half + 1 : nr - 1;
-                const __m256 v = _mm256_insertf128_ps(_mm256_set1_ps(d[lo][i]), _mm_set1_ps(d[hi][i]), 1);
-                _mm256_store_ps(row_scales + 16 * i + 8 * half, v);
-            }
+        const char *ahead = (const char *)(w + (size_t)(r + WK_TILES_AHEAD * step) * row_bytes);
+        for (int k = 0; k < step; k++) {
+            // Rows past the last repeat it; their lanes are computed and never stored.
+            if (k < nr) expand_row_codes(type, w + (size_t)(r + k) * row_bytes, nb, codes[k], d);
+            for (int64_t i = 0; i < nb; i++) _mm_store_ps(row_scales + 16 * i + 4 * k, _mm_set1_ps(d[i]));
         }
         for (int64_t g = 0; g < tokens; g += 4) {
             const int nt = tokens - g < 4 ? (int)(tokens - g) : 4;
+            const int64_t first_line = (g / 4) * lines_per_group;
+            int64_t lines = ahead_lines - first_line < lines_per_group ? ahead_lines - first_line : lines_per_group;
+            if (lines < 0) lines = 0;
             const float *gs = group_scales + (g / 4) * nb * 8;
-            for (int64_t i = 0; i < nb; i++) {
-                const __m256 dx = _mm256_loadu_ps(gs + 8 * i);
-                _mm256_store_ps(scale + 16 * i, _mm256_mul_ps(_mm256_load_ps(row_scales + 16 * i), dx));
-                if (step == 4) {
-                    _mm256_store_ps(scale + 16 * i + 8, _mm256_mul_ps(_mm256_load_ps(row_scales + 16 * i + 8), dx));
-                }
-            }
+            if (step == 4) scale_products(2, row_scales, gs, nb, scale);
+            else scale_products(1, row_scales, gs, nb, scale);
             const wk_q8_block *a[4];
             const int32_t *sd[4];
             for (int k = 0; k < 4; k++) {
@@ -140,13 +214,8 @@ void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0
                 a[k] = x + t * nb;
                 sd[k] = seeds + t * nb * 8;
             }
-            float out[4][4];
-            tile_any(nr, nt, codes, scale, nb, a, sd, out);
-            for (int k = 0; k < nr; k++) {
-                for (int t = 0; t < nt; t++) {
-                    y[(g + t) * y_stride + r + k] = bias ? out[k][t] + bias[r + k] : out[k][t];
-                }
-            }
+            tile_any(nr, nt, codes, scale, nb, a, sd, y + g * y_stride + r, y_stride, bias ? bias + r : NULL,
+                     ahead + 64 * first_line, lines);
         }
     }
 }
