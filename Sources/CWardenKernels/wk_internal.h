@@ -80,23 +80,35 @@ static inline __m256i wk_load32(const int8_t *p) { return _mm256_loadu_si256((co
 
 #define WK_ATTN_MAX_HEAD_DIM 1024
 
-/// The running state of one query row's attention over one kv head: the query in fp16, the online softmax's maximum
-/// and sum, and the fp16 weighted sum of values (see attention.c for why each is kept as it is).
+/// The running state of one query row's attention for one head: the query rounded to fp16 (kept widened to fp32, so
+/// a step converts only the cached row), the online softmax's maximum and sum, and the fp16 weighted sum of values
+/// (see attention.c for why each is kept as it is).
 typedef struct {
     int head_dim;
     float scale, softcap, max, sum;
-    uint16_t q[WK_ATTN_MAX_HEAD_DIM];
+    float q[WK_ATTN_MAX_HEAD_DIM];
     uint16_t acc[WK_ATTN_MAX_HEAD_DIM];
 } wk_attn_state;
 
-/// Starts a row: `q` holds `head_dim` floats (not yet scaled).
-void wk_attn_state_begin(wk_attn_state *st, const float *q, int head_dim, float scale, float softcap);
-/// Adds one visible cached row (fp16 key and value of `head_dim` values); call in position order.
-void wk_attn_state_step(wk_attn_state *st, const uint16_t *k, const uint16_t *v);
-/// Writes the attention output (`head_dim` floats).
-void wk_attn_state_end(const wk_attn_state *st, float *out);
-/// fp16·fp16 dot product summed in the order of ggml's AVX-512 `ggml_vec_dot_f16`.
-float wk_dot_f16_f16(const uint16_t *x, const uint16_t *y, int n);
+/// Where position `p`'s key and value rows (kv head 0) lie, in values from the key and value bases.
+typedef int64_t (*wk_attn_position_offset)(const void *context, int32_t p);
+
+/// One query row's heads `h0 ..< h0 + n` (all reading kv head `kvh`) over its visible positions `first ..< first +
+/// count`, in position order; `q` and `out` point at the row's first head. Each cached row is widened once for all
+/// `n` heads (grouped-query attention shares it); per head the arithmetic is the same whatever `n` is.
+void wk_attn_run_heads(const float *q, float *out, int h0, int n, int kvh, int head_dim, float scale, float softcap,
+                       const uint16_t *k_base, const uint16_t *v_base, wk_attn_position_offset offset,
+                       const void *context, int32_t first, int32_t count);
+
+/// How many heads one attention task takes: a whole group of query heads (sharing one kv head, at most
+/// `WK_ATTN_MAX_TASK_HEADS`) when there are enough rows to keep every thread busy, else one.
+int wk_attn_heads_per_task(int64_t tokens, int heads, int kv_heads, int threads);
+#define WK_ATTN_MAX_TASK_HEADS 4
+
+/// Task `task` of an attention call with `per_task` heads per task: its query row `*t`, first head `*h0`, head count
+/// `*n` and kv head `*kvh`. Tasks per row: `wk_attn_tasks_per_row`.
+void wk_attn_task_heads(int64_t task, int heads, int kv_heads, int per_task, int64_t *t, int *h0, int *n, int *kvh);
+int64_t wk_attn_tasks_per_row(int heads, int kv_heads, int per_task);
 
 // MARK: K-type row kernels shared by the one-token and batched matrix products
 
