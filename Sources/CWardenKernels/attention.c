@@ -21,19 +21,6 @@ typedef struct {
     int heads_per_task;
 } wk_attn_job;
 
-/// The widest 16-lane vector ggml's fp16 kernels use, held as two 8-lane halves.
-typedef struct { __m256 lo, hi; } wk_f32x16;
-
-static inline wk_f32x16 load_f16x16(const uint16_t *p) {
-    return (wk_f32x16){_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)),
-                       _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p + 8)))};
-}
-
-static inline void store_f16x16(uint16_t *p, wk_f32x16 v) {
-    _mm_storeu_si128((__m128i *)p, _mm256_cvtps_ph(v.lo, _MM_FROUND_TO_NEAREST_INT));
-    _mm_storeu_si128((__m128i *)(p + 8), _mm256_cvtps_ph(v.hi, _MM_FROUND_TO_NEAREST_INT));
-}
-
 /// fp16 values (`n`, any count) widened to fp32: exact.
 static void widen_f16(const uint16_t *p, float *out, int n) {
     int i = 0;
@@ -67,28 +54,9 @@ static float dot_widened_f16(const float *x, const float *y, int n) {
     return (float)sum;
 }
 
-/// `acc = fp16(acc * s)`, all values.
-static void scale_f16(uint16_t *acc, int n, float s) {
-    const int np = n & ~15;
-    const __m256 vs = _mm256_set1_ps(s);
-    for (int i = 0; i < np; i += 16) {
-        wk_f32x16 a = load_f16x16(acc + i);
-        store_f16x16(acc + i, (wk_f32x16){_mm256_mul_ps(a.lo, vs), _mm256_mul_ps(a.hi, vs)});
-    }
-    for (int i = np; i < n; i++) acc[i] = _cvtss_sh(wk_f16(acc[i]) * s, 0);
-}
-
-/// `acc = fp16(acc + v * s)` for fp16 values `v` (widened), one rounding of the fused multiply-add, then one to fp16.
-static void mad_f16(uint16_t *acc, const float *v, int n, float s) {
-    const int np = n & ~15;
-    const __m256 vs = _mm256_set1_ps(s);
-    for (int i = 0; i < np; i += 16) {
-        const wk_f32x16 a = load_f16x16(acc + i);
-        const __m256 xl = _mm256_loadu_ps(v + i), xh = _mm256_loadu_ps(v + i + 8);
-        store_f16x16(acc + i, (wk_f32x16){_mm256_fmadd_ps(xl, vs, a.lo), _mm256_fmadd_ps(xh, vs, a.hi)});
-    }
-    for (int i = np; i < n; i++) acc[i] = _cvtss_sh(fmaf(v[i], s, wk_f16(acc[i])), 0);
-}
+/// A float rounded to fp16 and widened back (round to nearest even, as ggml's conversions).
+static inline __m256 round_f16(__m256 x) { return _mm256_cvtph_ps(_mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT)); }
+static inline float round_f16_1(float x) { return wk_f16(_cvtss_sh(x, 0)); }
 
 static void attn_state_begin(wk_attn_state *st, const float *q, int head_dim, float scale, float softcap) {
     st->head_dim = head_dim;
@@ -98,52 +66,115 @@ static void attn_state_begin(wk_attn_state *st, const float *q, int head_dim, fl
     st->sum = 0.0f;
     // ggml rounds the query to fp16 before its dot products.
     int i = 0;
-    for (; i + 8 <= head_dim; i += 8) {
-        const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(q + i), _MM_FROUND_TO_NEAREST_INT);
-        _mm256_storeu_ps(st->q + i, _mm256_cvtph_ps(h));
-    }
-    for (; i < head_dim; i++) st->q[i] = wk_f16(_cvtss_sh(q[i], 0));
-    memset(st->acc, 0, (size_t)head_dim * sizeof(uint16_t));
+    for (; i + 8 <= head_dim; i += 8) _mm256_storeu_ps(st->q + i, round_f16(_mm256_loadu_ps(q + i)));
+    for (; i < head_dim; i++) st->q[i] = round_f16_1(q[i]);
+    memset(st->acc, 0, (size_t)head_dim * sizeof(float));
 }
 
-/// Adds one visible cached row (its key and value widened from fp16); called in position order.
-static void attn_state_step(wk_attn_state *st, const float *k, const float *v) {
-    float s = dot_widened_f16(k, st->q, st->head_dim);
-    if (st->softcap > 0.0f) {
-        s = st->softcap * tanhf(s * (st->scale / st->softcap));
-    } else {
-        s *= st->scale;
+/// The score of one cached key (widened) for the state's query: scaled, or soft-capped when the model asks.
+static inline float attn_score(const wk_attn_state *st, const float *k) {
+    const float s = dot_widened_f16(k, st->q, st->head_dim);
+    return st->softcap > 0.0f ? st->softcap * tanhf(s * (st->scale / st->softcap)) : s * st->scale;
+}
+
+/// Positions handled per phase: their scores, softmax factors and value rows stay in L1.
+#define WK_ATTN_CHUNK 64
+
+/// What the online softmax asks of one position's value: rescale the sum so far by `ms` first (when the position
+/// raised the maximum), then add the value times `vs`.
+typedef struct {
+    float ms[WK_ATTN_CHUNK], vs[WK_ATTN_CHUNK];
+    uint8_t rescale[WK_ATTN_CHUNK];
+} wk_attn_factors;
+
+/// Runs the online softmax over `count` scores in position order (ggml's per-row recurrence, exactly), updating the
+/// state's maximum and sum and writing each position's factors.
+static void attn_softmax(wk_attn_state *st, const float *score, int count, wk_attn_factors *f) {
+    for (int p = 0; p < count; p++) {
+        const float s = score[p];
+        float ms = 1.0f, vs = 1.0f;
+        f->rescale[p] = s > st->max;
+        if (f->rescale[p]) {
+            const float old = st->max;
+            st->max = s;
+            ms = expf(old - s);
+        } else {
+            vs = expf(s - st->max);
+        }
+        // One fused multiply-add: ggml's `S = S*ms + vs` is contracted to one by its compiler (-ffp-contract=fast).
+        st->sum = fmaf(st->sum, ms, vs);
+        f->ms[p] = ms;
+        f->vs[p] = vs;
     }
-    float ms = 1.0f, vs = 1.0f;
-    if (s > st->max) {
-        const float old = st->max;
-        st->max = s;
-        ms = expf(old - s);
-        scale_f16(st->acc, st->head_dim, ms);
-    } else {
-        vs = expf(s - st->max);
+}
+
+/// `nv` vectors (8 values each) of the weighted value sum, from value `d` on, over `count` positions: per position
+/// `acc = fp16(acc * ms)` when it raised the maximum, then `acc = fp16(acc + v * vs)` (one fused multiply-add, then
+/// the rounding), exactly ggml's `ggml_vec_scale_f16` and `ggml_vec_mad_f16`. The sums stay in registers across the
+/// positions, so the only chain per position is a multiply-add and a round trip through fp16.
+__attribute__((always_inline)) static inline void attn_values(const int nv, float *acc, int d,
+                                                             const uint16_t *const *v, int count,
+                                                             const wk_attn_factors *f) {
+    __m256 a[16];
+    for (int k = 0; k < nv; k++) a[k] = _mm256_loadu_ps(acc + d + 8 * k);
+    for (int p = 0; p < count; p++) {
+        if (f->rescale[p]) {
+            const __m256 ms = _mm256_set1_ps(f->ms[p]);
+            for (int k = 0; k < nv; k++) a[k] = round_f16(_mm256_mul_ps(a[k], ms));
+        }
+        const __m256 vs = _mm256_set1_ps(f->vs[p]);
+        for (int k = 0; k < nv; k++) {
+            const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v[p] + d + 8 * k)));
+            a[k] = round_f16(_mm256_fmadd_ps(x, vs, a[k]));
+        }
     }
-    mad_f16(st->acc, v, st->head_dim, vs);
-    // One fused multiply-add: ggml's `S = S*ms + vs` is contracted to one by its compiler (-ffp-contract=fast).
-    st->sum = fmaf(st->sum, ms, vs);
+    for (int k = 0; k < nv; k++) _mm256_storeu_ps(acc + d + 8 * k, a[k]);
+}
+
+/// All of a head's value sums over one chunk of positions, in register slices of 128, 64 or 8 values.
+static void attn_values_all(float *acc, int head_dim, const uint16_t *const *v, int count, const wk_attn_factors *f) {
+    int d = 0;
+    for (; d + 128 <= head_dim; d += 128) attn_values(16, acc, d, v, count, f);
+    for (; d + 64 <= head_dim; d += 64) attn_values(8, acc, d, v, count, f);
+    for (; d + 8 <= head_dim; d += 8) attn_values(1, acc, d, v, count, f);
+    for (; d < head_dim; d++) {
+        for (int p = 0; p < count; p++) {
+            if (f->rescale[p]) acc[d] = round_f16_1(acc[d] * f->ms[p]);
+            acc[d] = round_f16_1(fmaf(wk_f16(v[p][d]), f->vs[p], acc[d]));
+        }
+    }
 }
 
 static void attn_state_end(const wk_attn_state *st, float *out) {
     const float inv = st->sum == 0.0f ? 0.0f : 1.0f / st->sum;
-    for (int i = 0; i < st->head_dim; i++) out[i] = wk_f16(st->acc[i]) * inv;
+    for (int i = 0; i < st->head_dim; i++) out[i] = st->acc[i] * inv;
 }
 
 void wk_attn_run_heads(const float *q, float *out, int h0, int n, int kvh, int head_dim, float scale, float softcap,
                        const uint16_t *k_base, const uint16_t *v_base, wk_attn_position_offset offset,
                        const void *context, int32_t first, int32_t count) {
+    // Each position's steps depend on the previous one's (the running maximum and the value sums), so taking them
+    // one at a time leaves the core waiting on latencies. The same steps are taken in three passes per chunk of
+    // positions instead: all scores (independent dot products), then the softmax recurrence (scalar), then the value
+    // sums (held in registers). Every value is computed by the same operations in the same order as before.
     wk_attn_state st[WK_ATTN_MAX_TASK_HEADS];
-    float k[WK_ATTN_MAX_HEAD_DIM] __attribute__((aligned(32))), v[WK_ATTN_MAX_HEAD_DIM] __attribute__((aligned(32)));
+    float k[WK_ATTN_MAX_HEAD_DIM] __attribute__((aligned(32)));
+    float score[WK_ATTN_MAX_TASK_HEADS][WK_ATTN_CHUNK];
+    const uint16_t *v[WK_ATTN_CHUNK];
+    wk_attn_factors factors;
     for (int j = 0; j < n; j++) attn_state_begin(&st[j], q + (int64_t)(h0 + j) * head_dim, head_dim, scale, softcap);
-    for (int32_t p = first; p < first + count; p++) {
-        const int64_t at = offset(context, p) + (int64_t)kvh * head_dim;
-        widen_f16(k_base + at, k, head_dim);
-        widen_f16(v_base + at, v, head_dim);
-        for (int j = 0; j < n; j++) attn_state_step(&st[j], k, v);
+    for (int32_t c = first; c < first + count; c += WK_ATTN_CHUNK) {
+        const int len = first + count - c < WK_ATTN_CHUNK ? (int)(first + count - c) : WK_ATTN_CHUNK;
+        for (int p = 0; p < len; p++) {
+            const int64_t at = offset(context, c + p) + (int64_t)kvh * head_dim;
+            widen_f16(k_base + at, k, head_dim);  // once for all the heads
+            for (int j = 0; j < n; j++) score[j][p] = attn_score(&st[j], k);
+            v[p] = v_base + at;
+        }
+        for (int j = 0; j < n; j++) {
+            attn_softmax(&st[j], score[j], len, &factors);
+            attn_values_all(st[j].acc, head_dim, v, len, &factors);
+        }
     }
     for (int j = 0; j < n; j++) attn_state_end(&st[j], out + (int64_t)(h0 + j) * head_dim);
 }

@@ -80,14 +80,14 @@ static inline __m256i wk_load32(const int8_t *p) { return _mm256_loadu_si256((co
 
 #define WK_ATTN_MAX_HEAD_DIM 1024
 
-/// The running state of one query row's attention for one head: the query rounded to fp16 (kept widened to fp32, so
-/// a step converts only the cached row), the online softmax's maximum and sum, and the fp16 weighted sum of values
-/// (see attention.c for why each is kept as it is).
+/// The running state of one query row's attention for one head: the query rounded to fp16, the online softmax's
+/// maximum and sum, and the weighted sum of values rounded to fp16 after every position (both kept widened to fp32, so
+/// only cached rows are converted; see attention.c for why each is kept as it is).
 typedef struct {
     int head_dim;
     float scale, softcap, max, sum;
     float q[WK_ATTN_MAX_HEAD_DIM];
-    uint16_t acc[WK_ATTN_MAX_HEAD_DIM];
+    float acc[WK_ATTN_MAX_HEAD_DIM];
 } wk_attn_state;
 
 /// Where position `p`'s key and value rows (kv head 0) lie, in values from the key and value bases.
