@@ -8,10 +8,10 @@ import Testing
 /// rows split across tasks. Each token's results must still equal what the one-token kernel gives it, bit for bit.
 @Suite("Tiled batched matrix products")
 struct TiledMatmulTests {
-    /// Two-row tiles below 16 tokens, four-row tiles from 16 on; tasks of 16 rows leave 1-3 rows in a last tile.
+    /// Two-row tiles below 8 tokens, four-row tiles from 8 on; tasks of 16 rows leave 1-3 rows in a last tile.
     /// K types take chunks of up to 64 tokens from 8 tokens on (70 = a full chunk and a partial one).
     static let shapes: [(rows: Int, tokens: Int)] = [
-        (37, 2), (37, 3), (1, 5), (45, 4), (33, 7), (129, 16), (35, 17), (18, 20), (7, 33), (5, 70),
+        (37, 2), (37, 3), (1, 5), (45, 4), (33, 7), (38, 8), (23, 12), (129, 16), (35, 17), (18, 20), (7, 33), (5, 70),
     ]
 
     @Test("every token of every tile shape gets bit-identical results to the one-token kernel",
