@@ -1,4 +1,5 @@
-// Causal grouped-query attention over a key/value cache, one task per (query row, head).
+// Causal grouped-query attention over a key/value cache, one task per query row and head (or group of heads that
+// share a kv head).
 //
 // The arithmetic follows llama.cpp's CPU flash-attention path for one query row (its default for these models), step
 // for step, so that the same weights give the same tokens: the query is rounded to fp16, each score is an fp16·fp16

@@ -1,5 +1,5 @@
 // Causal grouped-query attention over a paged key/value cache: each query row reads its sequence's cached positions
-// through a block table, one task per (query row, head).
+// through a block table, one task per query row and head (or group of heads that share a kv head).
 //
 // The arithmetic (fp16 query rounding, dot product order, online softmax, fp16 value accumulation) is exactly that
 // of `wk_attention` (both go through `wk_attn_run_heads`), so a row gives bit-identical results whether its cache is contiguous or paged, and whatever other

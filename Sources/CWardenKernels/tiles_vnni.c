@@ -215,8 +215,11 @@ void wk_tiles_vnni_rows(int type, const uint8_t *w, size_t row_bytes, int64_t r0
                 a[k] = x + t * nb;
                 sd[k] = seeds + t * nb * 8;
             }
+            // The tile fetches a line per block; lines beyond that (few tokens, so few groups) go now.
+            const int64_t in_tile = lines < nb ? lines : nb;
+            for (int64_t l = in_tile; l < lines; l++) _mm_prefetch(ahead + 64 * (first_line + l), _MM_HINT_T0);
             tile_any(nr, nt, codes, scale, nb, a, sd, y + g * y_stride + r, y_stride, bias ? bias + r : NULL,
-                     ahead + 64 * first_line, lines);
+                     ahead + 64 * first_line, in_tile);
         }
     }
 }
