@@ -22,6 +22,16 @@ typedef struct {
     int heads_per_task;
 } wk_attn_job;
 
+/// The running state of one query row's attention for one head: the query rounded to fp16, the online softmax's
+/// maximum and sum, and the weighted sum of values rounded to fp16 after every position (both kept widened to fp32, so
+/// only cached rows are converted; see attention.c for why each is kept as it is).
+typedef struct {
+    int head_dim;
+    float scale, softcap, max, sum;
+    float q[WK_ATTN_MAX_HEAD_DIM];
+    float acc[WK_ATTN_MAX_HEAD_DIM];
+} wk_attn_state;
+
 /// fp16 values (`n`, any count) widened to fp32: exact.
 static void widen_f16(const uint16_t *p, float *out, int n) {
     int i = 0;

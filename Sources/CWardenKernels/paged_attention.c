@@ -19,8 +19,6 @@ typedef struct {
     float scale, softcap;
     float *out;
     int64_t out_stride;
-    float *scratch;
-    int64_t max_count;
     int heads_per_task;
 } wk_paged_attn_job;
 
@@ -53,9 +51,11 @@ void wk_paged_attention(wk_pool *pool, const float *q, int64_t q_stride, const w
                         int64_t tokens, const uint16_t *k_base, const uint16_t *v_base, int64_t block_stride,
                         int32_t block_size, int heads, int kv_heads, int head_dim, int64_t kv_stride, float scale,
                         float softcap, float *out, int64_t out_stride, float *scratch, int64_t max_count) {
+    (void)scratch;
+    (void)max_count;
     const int per_task = wk_attn_heads_per_task(tokens, heads, kv_heads, wk_pool_threads(pool));
     wk_paged_attn_job job = {q, q_stride, rows, k_base, v_base, block_stride, block_size, heads, kv_heads, head_dim,
-                             kv_stride, scale, softcap, out, out_stride, scratch, max_count, per_task};
+                             kv_stride, scale, softcap, out, out_stride, per_task};
     int64_t work = 0;
     for (int64_t t = 0; t < tokens; t++) work += rows[t].count;
     work *= (int64_t)heads * head_dim;

@@ -76,19 +76,9 @@ static inline __m256 wk_dot_u8(__m256i x, __m256i y) {
 
 static inline __m256i wk_load32(const int8_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
 
-// MARK: Attention, one query row and head at a time (shared by every attention kernel so they agree bit for bit)
+// MARK: Attention, one query row and its heads at a time (shared by every attention kernel so they agree bit for bit)
 
 #define WK_ATTN_MAX_HEAD_DIM 1024
-
-/// The running state of one query row's attention for one head: the query rounded to fp16, the online softmax's
-/// maximum and sum, and the weighted sum of values rounded to fp16 after every position (both kept widened to fp32, so
-/// only cached rows are converted; see attention.c for why each is kept as it is).
-typedef struct {
-    int head_dim;
-    float scale, softcap, max, sum;
-    float q[WK_ATTN_MAX_HEAD_DIM];
-    float acc[WK_ATTN_MAX_HEAD_DIM];
-} wk_attn_state;
 
 /// Where position `p`'s key and value rows (kv head 0) lie, in values from the key and value bases.
 typedef int64_t (*wk_attn_position_offset)(const void *context, int32_t p);

@@ -173,7 +173,7 @@ typedef struct {
 
 /// `wk_attention` over a paged cache, bit-identical to it for the same rows. `k_base`/`v_base` point at one layer's
 /// keys/values of block 0; block b starts `b * block_stride` values further on, its rows `kv_stride` values apart.
-/// `scratch` holds `threads * max_count` floats.
+/// `scratch` and `max_count` are no longer used (kept for callers).
 void wk_paged_attention(wk_pool *pool, const float *q, int64_t q_stride, const wk_paged_attn_row *rows,
                         int64_t tokens, const uint16_t *k_base, const uint16_t *v_base, int64_t block_stride,
                         int32_t block_size, int heads, int kv_heads, int head_dim, int64_t kv_stride, float scale,
